@@ -1,0 +1,42 @@
+"""The tracker: an influencer campaign ROI tracker."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import access, db, templating
+from .config import PROJECT_ROOT, from_environment
+from .extensions import babel, csrf, login_manager
+from .i18n import select_locale
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: configuration, extensions, blueprints, commands."""
+    # Templates live at the top of the repository, beside migrations/ and reports/.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    access.init_app(app)
+    templating.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .campaigns.views import bp as campaigns_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(campaigns_bp)
+    return app

@@ -1,0 +1,726 @@
+"""Campaign figures from the database: SQL picks the rows, pandas rolls them up, kpi.py does the maths.
+
+Every page, the API, exports and recaps read their figures from here, so a number is the same
+wherever it is shown. Results are plain dataclasses and dicts; no DataFrame leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from . import kpi
+from .costs import CostAllocation, CostItem, allocate
+from .currency import RateTable
+from .models import (
+    Brand,
+    Campaign,
+    Click,
+    Conversion,
+    CostLine,
+    ExchangeRate,
+    Goal,
+    Influencer,
+    Participation,
+    Post,
+    Snapshot,
+    Workspace,
+)
+from .tiers import TIERS, TierBands, effective_tier
+
+COUNTS = kpi.COUNT_KEYS
+SCOPE = ["campaign_id", "participation_id", "post_id"]
+# Tracker-recorded events fill these metrics only where no import covers them (KPI.md).
+EVENT_METRICS = ("link_clicks", "conversions", "revenue")
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def rate_table(session: Session, workspace_id: int) -> RateTable:
+    rows = session.exec(
+        select(
+            ExchangeRate.on_date, ExchangeRate.base, ExchangeRate.quote, ExchangeRate.rate
+        ).where(ExchangeRate.workspace_id == workspace_id)
+    ).all()
+    return RateTable(rows)
+
+
+def tier_bands(workspace: Workspace) -> TierBands:
+    return TierBands(
+        micro=workspace.tier_micro_min,
+        mid=workspace.tier_mid_min,
+        macro=workspace.tier_macro_min,
+        mega=workspace.tier_mega_min,
+    )
+
+
+def _snapshot_frame(
+    session: Session, campaign_ids: Sequence[int], as_of: date | None
+) -> pd.DataFrame:
+    """Snapshot history of the campaigns up to `as_of`, oldest first, as recorded."""
+    columns = [
+        getattr(Snapshot, c) for c in (*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS)
+    ]
+    query = select(*columns, Snapshot.revenue_currency).where(
+        Snapshot.campaign_id.in_(campaign_ids)
+    )
+    if as_of is not None:
+        query = query.where(Snapshot.captured_on <= as_of)
+    rows = session.exec(query).all()
+    names = [*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS, "revenue_currency"]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    for key in COUNTS:
+        frame[key] = frame[key].astype("Int64")
+    frame["participation_id"] = frame["participation_id"].astype("Int64")
+    frame["post_id"] = frame["post_id"].astype("Int64")
+    frame["captured_on"] = pd.to_datetime(frame["captured_on"])
+    return frame.sort_values(["captured_on", "recorded_at", "id"], kind="stable")
+
+
+def _revenue_in(frame: pd.DataFrame, currencies: dict[int, str], rates: RateTable) -> pd.Series:
+    """Snapshot revenue converted to its campaign's currency on the day it was captured."""
+    out = []
+    for rev, ccy, cid, day in zip(
+        frame["revenue"],
+        frame["revenue_currency"],
+        frame["campaign_id"],
+        frame["captured_on"],
+        strict=True,
+    ):
+        if rev is None or pd.isna(rev):
+            out.append(None)
+        else:
+            out.append(rates.convert(Decimal(rev), ccy, currencies[cid], day.date()))
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def _as_of_scopes(history: pd.DataFrame) -> pd.DataFrame:
+    """Per scope, each metric's latest value that some snapshot carries (groupby.last skips NULLs)."""
+    if history.empty:
+        return pd.DataFrame(columns=[*SCOPE, *kpi.METRIC_KEYS])
+    keyed = history.assign(
+        participation_id=history["participation_id"].fillna(-1),
+        post_id=history["post_id"].fillna(-1),
+    )
+    latest = keyed.groupby(SCOPE, sort=False)[list(kpi.METRIC_KEYS)].last().reset_index()
+    latest["participation_id"] = latest["participation_id"].replace(-1, pd.NA).astype("Int64")
+    latest["post_id"] = latest["post_id"].replace(-1, pd.NA).astype("Int64")
+    return latest
+
+
+@dataclass
+class Events:
+    """Clicks and conversions the tracker recorded itself, per participation (None = unattributed)."""
+
+    clicks: dict[int, int] = field(default_factory=dict)
+    unique_clicks: dict[int, int] = field(default_factory=dict)
+    bot_clicks: dict[int, int] = field(default_factory=dict)
+    conversions: dict[tuple[int, int | None], int] = field(default_factory=dict)
+    revenue: dict[tuple[int, int | None], Decimal] = field(default_factory=dict)
+
+
+def _events(
+    session: Session,
+    campaign_ids: Sequence[int],
+    as_of: date | None,
+    currencies: dict[int, str],
+    rates: RateTable,
+) -> Events:
+    events = Events()
+    day_filter = [] if as_of is None else [Click.day <= as_of]
+    click_rows = session.exec(
+        select(
+            Click.participation_id,
+            Click.ua_class,
+            func.count(),
+            func.count(func.distinct(Click.visitor_hash + "|" + func.cast(Click.day, _text()))),
+        )
+        .join(Participation, Participation.id == Click.participation_id)
+        .where(Participation.campaign_id.in_(campaign_ids), *day_filter)
+        .group_by(Click.participation_id, Click.ua_class)
+    ).all()
+    for pid, ua_class, total, unique in click_rows:
+        if ua_class == "browser":
+            events.clicks[pid] = total
+            events.unique_clicks[pid] = unique
+        else:
+            events.bot_clicks[pid] = events.bot_clicks.get(pid, 0) + total
+    conv_query = select(
+        Conversion.campaign_id,
+        Conversion.participation_id,
+        Conversion.amount,
+        Conversion.currency,
+        Conversion.occurred_at,
+    ).where(Conversion.campaign_id.in_(campaign_ids))
+    for cid, pid, amount, ccy, at in session.exec(conv_query).all():
+        if as_of is not None and at.date() > as_of:
+            continue
+        key = (cid, pid)
+        events.conversions[key] = events.conversions.get(key, 0) + 1
+        value = rates.convert(amount, ccy, currencies[cid], at.date())
+        events.revenue[key] = events.revenue.get(key, Decimal(0)) + value
+    return events
+
+
+def _text():
+    from sqlalchemy import String
+
+    return String()
+
+
+def _event_rows(
+    scopes: pd.DataFrame, events: Events, campaign_of: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Event counts as extra scope rows, for metrics no imported snapshot covers (never count twice)."""
+    covered: dict[tuple[int, int | None], set[str]] = defaultdict(set)
+    for metric in EVENT_METRICS:
+        carried = scopes[scopes[metric].notna()]
+        for cid, pid in zip(carried["campaign_id"], carried["participation_id"], strict=True):
+            covered[(cid, None if pd.isna(pid) else int(pid))].add(metric)
+    keys = {(campaign_of[p], p) for p in events.clicks} | set(events.conversions)
+    rows = []
+    for cid, pid in keys:
+        row: dict[str, Any] = {"campaign_id": cid, "participation_id": pid, "post_id": None}
+        if pid is not None and "link_clicks" not in covered[(cid, pid)] and pid in events.clicks:
+            row["link_clicks"] = events.clicks[pid]
+        if "conversions" not in covered[(cid, pid)] and (cid, pid) in events.conversions:
+            row["conversions"] = events.conversions[(cid, pid)]
+        if "revenue" not in covered[(cid, pid)] and (cid, pid) in events.revenue:
+            row["revenue"] = events.revenue[(cid, pid)]
+        if len(row) > 3:
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class Results:
+    """As-of values of every scope of a set of campaigns, events included."""
+
+    scopes: pd.DataFrame  # one row per post / participation / campaign scope, plus event rows
+    events: Events
+
+
+def load_results(
+    session: Session,
+    campaigns: Sequence[Campaign],
+    rates: RateTable,
+    as_of: date | None = None,
+) -> Results:
+    ids = [c.id for c in campaigns]
+    currencies = {c.id: c.currency for c in campaigns}
+    history = _snapshot_frame(session, ids, as_of)
+    history["revenue"] = _revenue_in(history, currencies, rates)
+    scopes = _as_of_scopes(history)
+    posts = pd.DataFrame.from_records(
+        session.exec(select(Post.id, Post.is_paid).where(Post.campaign_id.in_(ids))).all(),
+        columns=["post_id", "is_paid"],
+    )
+    campaign_of = dict(
+        session.exec(
+            select(Participation.id, Participation.campaign_id).where(
+                Participation.campaign_id.in_(ids)
+            )
+        ).all()
+    )
+    events = _events(session, ids, as_of, currencies, rates)
+    extra = pd.DataFrame(
+        _event_rows(scopes, events, campaign_of), columns=[*SCOPE, *kpi.METRIC_KEYS]
+    )
+    if not extra.empty:
+        for key in COUNTS:
+            extra[key] = extra[key].astype("Int64")
+        scopes = pd.concat([scopes, extra], ignore_index=True) if not scopes.empty else extra
+    scopes["post_id"] = scopes["post_id"].astype("Int64")
+    scopes["participation_id"] = scopes["participation_id"].astype("Int64")
+    scopes = scopes.merge(posts.astype({"post_id": "Int64"}), on="post_id", how="left")
+    return Results(scopes=scopes, events=events)
+
+
+def _totals(frame: pd.DataFrame) -> dict[str, int | Decimal | None]:
+    """Pooled totals of a set of scopes; a metric no scope carries stays None, never 0."""
+    out: dict[str, int | Decimal | None] = {}
+    for key in kpi.METRIC_KEYS:
+        values = frame[key].dropna() if key in frame else []
+        if len(values) == 0:
+            out[key] = None
+        elif key in kpi.MONEY_KEYS:
+            out[key] = sum((Decimal(v) for v in values), Decimal(0))
+        else:
+            out[key] = int(values.sum())
+    return out
+
+
+# ---------------------------------------------------------------------------- campaign summary
+
+
+@dataclass
+class GoalResult:
+    metric: str
+    target: Decimal
+    unit_value: Decimal | None
+    actual: Decimal | int | None
+    attainment: Decimal | None
+    projected: Decimal | None
+    pacing: str | None
+    value: Decimal | None  # what this goal adds to value generated, if it carries a unit value
+
+
+@dataclass
+class Split:
+    organic: dict[str, Any]
+    paid: dict[str, Any]
+
+
+@dataclass
+class CampaignSummary:
+    campaign_id: int
+    currency: str
+    phase: str
+    as_of: date | None
+    totals: dict[str, int | Decimal | None]
+    cost: CostAllocation
+    kpis: dict[str, Decimal | None]
+    goals: list[GoalResult]
+    value_generated: Decimal
+    value_parts: list[tuple[str, Decimal]]
+    roi_ratio: Decimal | None
+    roi_pct: Decimal | None
+    target_ratio: Decimal
+    meets_target: bool | None
+    split: Split
+    clicks_recorded: int
+    unique_clicks: int
+    bot_clicks: int
+
+
+def _cost_items(lines: Iterable[CostLine]) -> list[CostItem]:
+    return [
+        CostItem(
+            amount=line.amount,
+            currency=line.currency,
+            incurred_on=line.incurred_on,
+            category=line.category,
+            participation_id=line.participation_id,
+        )
+        for line in lines
+    ]
+
+
+def _cost_lines(session: Session, campaign_ids: Sequence[int]) -> dict[int, list[CostLine]]:
+    grouped: dict[int, list[CostLine]] = defaultdict(list)
+    for line in session.exec(select(CostLine).where(CostLine.campaign_id.in_(campaign_ids))).all():
+        grouped[line.campaign_id].append(line)
+    return grouped
+
+
+def _goals(session: Session, campaign_ids: Sequence[int]) -> dict[int, list[Goal]]:
+    grouped: dict[int, list[Goal]] = defaultdict(list)
+    for goal in session.exec(
+        select(Goal).where(Goal.campaign_id.in_(campaign_ids)).order_by(Goal.id)
+    ).all():
+        grouped[goal.campaign_id].append(goal)
+    return grouped
+
+
+def _split(scopes: pd.DataFrame, cost: Decimal | None) -> Split:
+    posts = scopes[scopes["post_id"].notna()]
+    organic = _totals(posts[posts["is_paid"] == False])  # noqa: E712  (pandas element-wise)
+    paid = _totals(posts[posts["is_paid"] == True])  # noqa: E712
+    return Split(
+        organic={"totals": organic, "kpis": kpi.kpis(organic, None)},
+        paid={"totals": paid, "kpis": kpi.kpis(paid, None)},
+    )
+
+
+def summarize(
+    campaign: Campaign,
+    scopes: pd.DataFrame,
+    events: Events,
+    cost: CostAllocation,
+    goals: Sequence[Goal],
+    today: date,
+    as_of: date | None,
+) -> CampaignSummary:
+    """Everything KPI.md computes for one campaign, from its loaded scopes."""
+    totals = _totals(scopes)
+    figures = kpi.kpis(totals, cost.total)
+    phase = campaign.phase(today)
+    goal_objs = [kpi.Goal(metric=g.metric, target=g.target, unit_value=g.unit_value) for g in goals]
+    breakdown = kpi.value_generated(totals.get("revenue"), goal_objs, totals)
+    value_by_metric = dict(breakdown.parts)
+    results = []
+    for g in goal_objs:
+        actual = kpi.goal_actual(g.metric, totals)
+        running = phase == "running"
+        results.append(
+            GoalResult(
+                metric=g.metric,
+                target=g.target,
+                unit_value=g.unit_value,
+                actual=actual,
+                attainment=kpi.attainment(actual, g.target),
+                projected=kpi.projected(actual, campaign.start_date, campaign.end_date, today)
+                if running
+                else None,
+                pacing=kpi.pacing_status(
+                    actual, g.target, campaign.start_date, campaign.end_date, today
+                )
+                if running
+                else None,
+                value=value_by_metric.get(g.metric) if g.unit_value is not None else None,
+            )
+        )
+    ratio = kpi.roi_ratio(breakdown.total, cost.total)
+    pids = set(scopes["participation_id"].dropna().astype(int))
+    return CampaignSummary(
+        campaign_id=campaign.id,
+        currency=campaign.currency,
+        phase=phase,
+        as_of=as_of,
+        totals=totals,
+        cost=cost,
+        kpis=figures,
+        goals=results,
+        value_generated=breakdown.total,
+        value_parts=breakdown.parts,
+        roi_ratio=ratio,
+        roi_pct=kpi.roi_pct(breakdown.total, cost.total),
+        target_ratio=campaign.target_roi_ratio,
+        meets_target=kpi.meets_target(ratio, campaign.target_roi_ratio),
+        split=_split(scopes, cost.total),
+        clicks_recorded=sum(v for p, v in events.clicks.items() if p in pids),
+        unique_clicks=sum(v for p, v in events.unique_clicks.items() if p in pids),
+        bot_clicks=sum(v for p, v in events.bot_clicks.items() if p in pids),
+    )
+
+
+def campaign_summaries(
+    session: Session,
+    campaigns: Sequence[Campaign],
+    *,
+    workspace_id: int,
+    today: date,
+    as_of: date | None = None,
+) -> dict[int, CampaignSummary]:
+    """Summaries of several campaigns with one pass over their snapshots."""
+    if not campaigns:
+        return {}
+    rates = rate_table(session, workspace_id)
+    ids = [c.id for c in campaigns]
+    results = load_results(session, campaigns, rates, as_of)
+    lines = _cost_lines(session, ids)
+    goals = _goals(session, ids)
+    out = {}
+    for campaign in campaigns:
+        scopes = results.scopes[results.scopes["campaign_id"] == campaign.id]
+        cost = allocate(_cost_items(lines[campaign.id]), campaign.currency, rates)
+        out[campaign.id] = summarize(
+            campaign, scopes, results.events, cost, goals[campaign.id], today, as_of
+        )
+    return out
+
+
+def campaign_summary(
+    session: Session, campaign: Campaign, *, today: date, as_of: date | None = None
+) -> CampaignSummary:
+    workspace_id = session.get(Brand, campaign.brand_id).workspace_id
+    return campaign_summaries(
+        session, [campaign], workspace_id=workspace_id, today=today, as_of=as_of
+    )[campaign.id]
+
+
+# ---------------------------------------------------------------------------- per participation
+
+
+@dataclass
+class ParticipationRow:
+    participation_id: int
+    influencer_id: int
+    influencer: str
+    handle: str
+    platform: str
+    followers_at_join: int
+    tier: str
+    tier_overridden: bool
+    fee: Decimal | None
+    direct_cost: Decimal
+    posts_published: int
+    deliverables: int
+    delivery: Decimal | None
+    totals: dict[str, int | Decimal | None]
+    kpis: dict[str, Decimal | None]
+    er_by_followers: Decimal | None
+    clicks_recorded: int
+    unique_clicks: int
+    promo_code: str | None
+    link_code: str
+
+
+def participation_rows(
+    session: Session, campaign: Campaign, *, as_of: date | None = None
+) -> list[ParticipationRow]:
+    """One row per influencer in the campaign; costs here are direct costs only (KPI.md)."""
+    workspace = session.get(Workspace, session.get(Brand, campaign.brand_id).workspace_id)
+    rates = rate_table(session, workspace.id)
+    results = load_results(session, [campaign], rates, as_of)
+    cost = allocate(
+        _cost_items(_cost_lines(session, [campaign.id])[campaign.id]), campaign.currency, rates
+    )
+    return _participation_rows(
+        session, [campaign], results, {campaign.id: cost}, tier_bands(workspace)
+    )
+
+
+def _participation_rows(
+    session: Session,
+    campaigns: Sequence[Campaign],
+    results: Results,
+    costs: dict[int, CostAllocation],
+    bands: TierBands,
+) -> list[ParticipationRow]:
+    ids = [c.id for c in campaigns]
+    rows = session.exec(
+        select(Participation, Influencer)
+        .join(Influencer, Influencer.id == Participation.influencer_id)
+        .where(Participation.campaign_id.in_(ids))
+        .order_by(Participation.id)
+    ).all()
+    handles = _handles(session, [p.influencer_id for p, _ in rows])
+    post_counts = dict(
+        session.exec(
+            select(Post.participation_id, func.count())
+            .where(Post.campaign_id.in_(ids))
+            .group_by(Post.participation_id)
+        ).all()
+    )
+    scopes = results.scopes
+    by_participation = {
+        pid: group
+        for pid, group in scopes[scopes["participation_id"].notna()].groupby("participation_id")
+    }
+    out = []
+    for part, influencer in rows:
+        group = by_participation.get(part.id)
+        totals = _totals(group) if group is not None else {k: None for k in kpi.METRIC_KEYS}
+        direct = costs[part.campaign_id].direct.get(part.id, Decimal(0))
+        tier, overridden = effective_tier(part.followers_at_join, part.tier_override, bands)
+        published = post_counts.get(part.id, 0)
+        figures = kpi.kpis(totals, direct)
+        out.append(
+            ParticipationRow(
+                participation_id=part.id,
+                influencer_id=influencer.id,
+                influencer=influencer.name,
+                handle=handles.get((influencer.id, part.platform), ""),
+                platform=part.platform,
+                followers_at_join=part.followers_at_join,
+                tier=tier,
+                tier_overridden=overridden,
+                fee=part.fee,
+                direct_cost=direct,
+                posts_published=published,
+                deliverables=part.deliverables,
+                delivery=kpi.ratio(published, part.deliverables),
+                totals=totals,
+                kpis=figures,
+                er_by_followers=kpi.er_by_followers(figures["engagements"], part.followers_at_join),
+                clicks_recorded=results.events.clicks.get(part.id, 0),
+                unique_clicks=results.events.unique_clicks.get(part.id, 0),
+                promo_code=part.promo_code,
+                link_code=part.link_code,
+            )
+        )
+    return out
+
+
+def _handles(session: Session, influencer_ids: Sequence[int]) -> dict[tuple[int, str], str]:
+    from .models import SocialAccount
+
+    rows = session.exec(
+        select(SocialAccount.influencer_id, SocialAccount.platform, SocialAccount.handle).where(
+            SocialAccount.influencer_id.in_(influencer_ids)
+        )
+    ).all()
+    return {(i, p): h for i, p, h in rows}
+
+
+# ---------------------------------------------------------------------------- time series
+
+
+def daily_series(
+    session: Session, campaign: Campaign, *, metrics: Sequence[str], until: date | None = None
+) -> dict[str, list[tuple[date, int | Decimal | None]]]:
+    """As-of campaign totals for each day from the start to `until` (default: end or last data)."""
+    rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
+    history = _snapshot_frame(session, [campaign.id], until)
+    history["revenue"] = _revenue_in(history, {campaign.id: campaign.currency}, rates)
+    last_day = until or campaign.end_date
+    days = pd.date_range(campaign.start_date, last_day, freq="D")
+    needed = set(metrics)
+    if "engagement_rate" in needed:
+        needed |= {"likes", "comments", "shares", "saves", "views"}
+    keyed = history.assign(
+        participation_id=history["participation_id"].fillna(-1),
+        post_id=history["post_id"].fillna(-1),
+    )
+    series: dict[str, pd.Series] = {}
+    for metric in needed - {"engagement_rate"}:
+        carried = keyed[keyed[metric].notna()]
+        if carried.empty:
+            series[metric] = pd.Series([None] * len(days), index=days, dtype=object)
+            continue
+        per_day = carried.groupby([*SCOPE, "captured_on"], sort=True)[metric].last()
+        wide = per_day.unstack(SCOPE)
+        wide = wide.reindex(wide.index.union(days)).sort_index().ffill()
+        if metric in kpi.MONEY_KEYS:
+            values = wide.apply(
+                lambda r: (
+                    sum((Decimal(v) for v in r if v is not None and not pd.isna(v)), Decimal(0))
+                    if r.notna().any()
+                    else None
+                ),
+                axis=1,
+            )
+        else:
+            values = wide.sum(axis=1, min_count=1).map(lambda v: None if pd.isna(v) else int(v))
+        series[metric] = values.reindex(days)
+    out: dict[str, list[tuple[date, int | Decimal | None]]] = {}
+    for metric in metrics:
+        points = []
+        for day in days:
+            if metric == "engagement_rate":
+                totals = {
+                    k: series[k][day] for k in ("likes", "comments", "shares", "saves", "views")
+                }
+                value = kpi.engagement_rate(kpi.engagements(totals), totals["views"])
+            else:
+                value = series[metric][day]
+            points.append((day.date(), None if value is None or pd.isna(value) else value))
+        out[metric] = points
+    return out
+
+
+# ---------------------------------------------------------------------------- tier comparison
+
+
+@dataclass
+class TierRow:
+    tier: str
+    min_followers: int
+    max_followers: int | None
+    influencers: int
+    participations: int
+    posts: int
+    direct_cost: Decimal
+    totals: dict[str, int | Decimal | None]
+    kpis: dict[str, Decimal | None]
+    medians: dict[str, Decimal | None]
+
+
+@dataclass
+class TierComparison:
+    currency: str
+    bands: list[tuple[str, int, int | None]]
+    rows: list[TierRow]
+    campaigns: int
+
+
+MEDIAN_KPIS = ("engagement_rate", "cpm", "cpe", "cpc", "cpa", "roas")
+
+
+def tier_comparison(
+    session: Session,
+    workspace: Workspace,
+    *,
+    brand_id: int | None = None,
+    platform: str | None = None,
+    objective: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    currency: str | None = None,
+) -> TierComparison:
+    """Pooled KPIs per tier across campaigns, with per-influencer medians and the n behind each."""
+    query = (
+        select(Campaign)
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(Brand.workspace_id == workspace.id)
+    )
+    if brand_id is not None:
+        query = query.where(Campaign.brand_id == brand_id)
+    if objective:
+        query = query.where(Campaign.objective == objective)
+    if date_from:
+        query = query.where(Campaign.end_date >= date_from)
+    if date_to:
+        query = query.where(Campaign.start_date <= date_to)
+    campaigns = list(session.exec(query).all())
+    bands = tier_bands(workspace)
+    reporting = currency or _most_common_currency(campaigns) or "EUR"
+    rates = rate_table(session, workspace.id)
+    rows_by_tier: dict[str, list[ParticipationRow]] = {t: [] for t in TIERS}
+    if campaigns:
+        # Figures are brought to one reporting currency: costs at their own dates,
+        # revenue at capture dates, exactly as for a campaign in that currency.
+        in_reporting = [_as_currency(c, reporting) for c in campaigns]
+        results = load_results(session, in_reporting, rates, date_to)
+        lines = _cost_lines(session, [c.id for c in campaigns])
+        costs = {c.id: allocate(_cost_items(lines[c.id]), reporting, rates) for c in campaigns}
+        for row in _participation_rows(session, in_reporting, results, costs, bands):
+            if platform and row.platform != platform:
+                continue
+            rows_by_tier[row.tier].append(row)
+    out = []
+    for (tier, low, high), members in zip(bands.describe(), rows_by_tier.values(), strict=True):
+        totals = kpi.sum_totals(m.totals for m in members)
+        cost = sum((m.direct_cost for m in members), Decimal(0))
+        out.append(
+            TierRow(
+                tier=tier,
+                min_followers=low,
+                max_followers=high,
+                influencers=len({m.influencer_id for m in members}),
+                participations=len(members),
+                posts=sum(m.posts_published for m in members),
+                direct_cost=cost,
+                totals=totals,
+                kpis=kpi.kpis(totals, cost if members else None),
+                medians={k: _median([m.kpis[k] for m in members]) for k in MEDIAN_KPIS},
+            )
+        )
+    return TierComparison(
+        currency=reporting, bands=bands.describe(), rows=out, campaigns=len(campaigns)
+    )
+
+
+def _as_currency(campaign: Campaign, currency: str) -> Campaign:
+    copy = Campaign.model_validate(campaign.model_dump())
+    copy.currency = currency
+    return copy
+
+
+def _most_common_currency(campaigns: Sequence[Campaign]) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for c in campaigns:
+        counts[c.currency] += 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _median(values: Sequence[Decimal | None]) -> Decimal | None:
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return None
+    mid = len(known) // 2
+    return known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -1,0 +1,114 @@
+"""The `tracker` command: everything a manager may script."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlmodel import select
+
+from . import create_app, migrate
+from .db import get_engine, session_scope
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def cli() -> None:
+    """Influencer campaign ROI tracker."""
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Database is up to date.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (e.g. base)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@cli.group()
+def demo() -> None:
+    """The demo workspace."""
+
+
+@demo.command("load")
+@click.option("--seed", default=2026, show_default=True)
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the database already has a workspace."
+)
+@with_appcontext
+def demo_load(seed: int, if_empty: bool) -> None:
+    """Load the demo workspace (3 brands, 8 campaigns, 60 influencers)."""
+    from .demo import load_demo
+    from .models import Workspace
+
+    with session_scope(get_engine()) as session:
+        if if_empty and session.exec(select(Workspace)).first() is not None:
+            click.echo("Database already has data; demo not loaded.")
+            return
+        summary = load_demo(session, seed=seed)
+    click.echo(summary)
+
+
+@cli.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True)
+@click.option("--role", default="manager", show_default=True)
+@click.option(
+    "--workspace", "workspace_slug", default=None, help="Workspace slug (default: the first)."
+)
+@click.option("--brand", "brand_slug", default=None, help="Brand slug, for role 'brand'.")
+@with_appcontext
+def users_create(
+    email: str, password: str, role: str, workspace_slug: str | None, brand_slug: str | None
+) -> None:
+    """Create a user who signs in with EMAIL and PASSWORD."""
+    from .auth.service import create_user
+    from .models import Brand, Workspace
+
+    with session_scope(get_engine()) as session:
+        query = select(Workspace).order_by(Workspace.id)
+        if workspace_slug:
+            query = query.where(Workspace.slug == workspace_slug)
+        workspace = session.exec(query).first()
+        if workspace is None:
+            workspace = Workspace(name="My workspace", slug="workspace")
+            session.add(workspace)
+            session.flush()
+        brand_id = None
+        if brand_slug:
+            brand = session.exec(
+                select(Brand).where(Brand.workspace_id == workspace.id, Brand.slug == brand_slug)
+            ).first()
+            if brand is None:
+                raise click.BadParameter(f"no brand {brand_slug!r} in workspace {workspace.slug!r}")
+            brand_id = brand.id
+        try:
+            user = create_user(
+                session,
+                email=email,
+                password=password,
+                role=role,
+                workspace=workspace,
+                brand_id=brand_id,
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Created {user.role} {user.email} in workspace {workspace.slug}.")

@@ -1,0 +1,21 @@
+"""Jinja filters that show figures the KPI.md way, in the request's locale."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from . import formatting
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(lambda v, ccy: formatting.money(v, ccy, _locale()), "money")
+    app.add_template_filter(lambda v, ccy: formatting.money4(v, ccy, _locale()), "money4")
+    app.add_template_filter(lambda v: formatting.percent(v, _locale()), "percent")
+    app.add_template_filter(lambda v: formatting.ratio(v, _locale()), "ratio")
+    app.add_template_filter(lambda v: formatting.number(v, _locale()), "number")
+    app.add_template_filter(lambda v: formatting.date_(v, _locale()), "date")
