@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +12,7 @@ from flask import Flask
 from . import access, db, templating
 from .config import PROJECT_ROOT, from_environment
 from .extensions import babel, csrf, login_manager
-from .i18n import select_locale
+from .i18n import compile_catalogs, select_locale
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    compile_catalogs([Path(d) for d in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")])
     babel.init_app(app, locale_selector=select_locale)
     access.init_app(app)
     templating.init_app(app)

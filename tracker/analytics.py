@@ -369,10 +369,15 @@ def summarize(
                 actual=actual,
                 attainment=kpi.attainment(actual, g.target),
                 projected=kpi.projected(actual, campaign.start_date, campaign.end_date, today)
-                if running
+                if running and kpi.is_cumulative(g.metric)
                 else None,
                 pacing=kpi.pacing_status(
-                    actual, g.target, campaign.start_date, campaign.end_date, today
+                    actual,
+                    g.target,
+                    campaign.start_date,
+                    campaign.end_date,
+                    today,
+                    cumulative=kpi.is_cumulative(g.metric),
                 )
                 if running
                 else None,
@@ -452,7 +457,7 @@ class ParticipationRow:
     tier: str
     tier_overridden: bool
     fee: Decimal | None
-    direct_cost: Decimal
+    direct_cost: Decimal | None
     posts_published: int
     deliverables: int
     delivery: Decimal | None
@@ -511,7 +516,8 @@ def _participation_rows(
     for part, influencer in rows:
         group = by_participation.get(part.id)
         totals = _totals(group) if group is not None else {k: None for k in kpi.METRIC_KEYS}
-        direct = costs[part.campaign_id].direct.get(part.id, Decimal(0))
+        # No direct cost line means no cost recorded yet: its KPIs are undefined, not free.
+        direct = costs[part.campaign_id].direct.get(part.id)
         tier, overridden = effective_tier(part.followers_at_join, part.tier_override, bands)
         published = post_counts.get(part.id, 0)
         figures = kpi.kpis(totals, direct)
@@ -620,7 +626,7 @@ class TierRow:
     influencers: int
     participations: int
     posts: int
-    direct_cost: Decimal
+    direct_cost: Decimal | None
     totals: dict[str, int | Decimal | None]
     kpis: dict[str, Decimal | None]
     medians: dict[str, Decimal | None]
@@ -681,7 +687,8 @@ def tier_comparison(
     out = []
     for (tier, low, high), members in zip(bands.describe(), rows_by_tier.values(), strict=True):
         totals = kpi.sum_totals(m.totals for m in members)
-        cost = sum((m.direct_cost for m in members), Decimal(0))
+        known = [m.direct_cost for m in members if m.direct_cost is not None]
+        cost = sum(known, Decimal(0)) if known else None
         out.append(
             TierRow(
                 tier=tier,
@@ -692,7 +699,7 @@ def tier_comparison(
                 posts=sum(m.posts_published for m in members),
                 direct_cost=cost,
                 totals=totals,
-                kpis=kpi.kpis(totals, cost if members else None),
+                kpis=kpi.kpis(totals, cost),
                 medians={k: _median([m.kpis[k] for m in members]) for k in MEDIAN_KPIS},
             )
         )

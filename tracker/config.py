@@ -26,4 +26,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "fr"),
+        # One catalog per area (the web app, the recap); Flask-Babel merges them.
+        "BABEL_TRANSLATION_DIRECTORIES": ";".join(
+            str(PROJECT_ROOT / "tracker" / d) for d in ("translations", "reporting/translations")
+        ),
     }

@@ -1,0 +1,184 @@
+"""Posts and metric snapshots, written with the snapshot semantics of KPI.md.
+
+A snapshot is keyed by (scope, captured_on, source): writing the same values again changes
+nothing, writing new values for the same key replaces them (a later export of the same day),
+and a different source or day adds a row, so the post's history shows every source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, select
+
+from ..kpi import METRIC_KEYS
+from ..models import Participation, Post, Snapshot, utcnow
+
+SNAPSHOT_VALUE_COLUMNS = (*METRIC_KEYS, "revenue_currency")
+Key = tuple[int, int | None, int | None, date, str]
+
+
+@dataclass(frozen=True)
+class SnapshotInput:
+    campaign_id: int
+    captured_on: date
+    source: str
+    values: Mapping[str, int | Decimal | None]
+    participation_id: int | None = None
+    post_id: int | None = None
+    revenue_currency: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return (
+            self.campaign_id,
+            self.participation_id,
+            self.post_id,
+            self.captured_on,
+            self.source,
+        )
+
+    def row(self) -> dict[str, Any]:
+        unknown = set(self.values) - set(METRIC_KEYS)
+        if unknown:
+            raise ValueError(f"unknown metric keys: {', '.join(sorted(unknown))}")
+        row = {k: self.values.get(k) for k in METRIC_KEYS}
+        row["revenue_currency"] = self.revenue_currency if row["revenue"] is not None else None
+        return row
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[tuple[Key, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+
+def add_post(
+    session: Session,
+    *,
+    participation: Participation,
+    url: str,
+    url_key: str,
+    posted_at: datetime | None = None,
+    is_paid: bool = False,
+    title: str = "",
+    external_id: str | None = None,
+) -> Post:
+    post = Post(
+        campaign_id=participation.campaign_id,
+        participation_id=participation.id,
+        platform=participation.platform,
+        url=url.strip(),
+        url_key=url_key,
+        posted_at=posted_at,
+        is_paid=is_paid,
+        title=title.strip()[:500],
+        external_id=external_id,
+    )
+    session.add(post)
+    session.flush()
+    return post
+
+
+def _existing(
+    session: Session, inputs: Sequence[SnapshotInput]
+) -> dict[Key, tuple[int, dict[str, Any]]]:
+    campaign_ids = {i.campaign_id for i in inputs}
+    days = {i.captured_on for i in inputs}
+    sources = {i.source for i in inputs}
+    columns = [getattr(Snapshot, c) for c in SNAPSHOT_VALUE_COLUMNS]
+    rows = session.exec(
+        select(
+            Snapshot.id,
+            Snapshot.campaign_id,
+            Snapshot.participation_id,
+            Snapshot.post_id,
+            Snapshot.captured_on,
+            Snapshot.source,
+            *columns,
+        ).where(
+            Snapshot.campaign_id.in_(campaign_ids),
+            Snapshot.captured_on.in_(days),
+            Snapshot.source.in_(sources),
+        )
+    ).all()
+    return {
+        tuple(r[1:6]): (r[0], dict(zip(SNAPSHOT_VALUE_COLUMNS, r[6:], strict=True))) for r in rows
+    }
+
+
+def plan_snapshots(
+    session: Session, inputs: Iterable[SnapshotInput]
+) -> tuple[WriteCounts, list, list]:
+    """What writing `inputs` would create, update or leave alone, without writing anything."""
+    inputs = list(inputs)
+    by_key: dict[Key, SnapshotInput] = {}
+    for item in inputs:
+        by_key[item.key] = item  # the same key twice in one batch: the later row wins
+    existing = _existing(session, list(by_key.values())) if by_key else {}
+    counts = WriteCounts()
+    to_insert, to_update = [], []
+    now = utcnow()
+    for key, item in by_key.items():
+        row = item.row()
+        found = existing.get(key)
+        if found is None:
+            counts.created += 1
+            to_insert.append(
+                {
+                    "campaign_id": item.campaign_id,
+                    "participation_id": item.participation_id,
+                    "post_id": item.post_id,
+                    "captured_on": item.captured_on,
+                    "source": item.source,
+                    "recorded_at": now,
+                    **row,
+                }
+            )
+        elif _same(found[1], row):
+            counts.unchanged += 1
+        else:
+            counts.updated += 1
+            counts.changes.append((key, found[1], row))
+            to_update.append({"_id": found[0], "recorded_at": now, **row})
+    return counts, to_insert, to_update
+
+
+def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    return all(
+        (old[k] is None and new[k] is None)
+        or (old[k] is not None and new[k] is not None and old[k] == new[k])
+        for k in SNAPSHOT_VALUE_COLUMNS
+    )
+
+
+def write_snapshots(
+    session: Session, inputs: Iterable[SnapshotInput], import_id: int | None = None
+) -> WriteCounts:
+    """Create or replace snapshots in bulk (Core statements, never one ORM object per row)."""
+    counts, to_insert, to_update = plan_snapshots(session, inputs)
+    table = Snapshot.__table__
+    if to_insert:
+        for row in to_insert:
+            row["import_id"] = import_id
+        session.execute(insert(table), to_insert)
+    if to_update:
+        for row in to_update:
+            row["import_id"] = import_id
+        values = {c: bindparam(c) for c in (*SNAPSHOT_VALUE_COLUMNS, "recorded_at", "import_id")}
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("_id")).values(values), to_update
+        )
+    session.flush()
+    return counts
+
+
+def record_snapshot(session: Session, item: SnapshotInput) -> WriteCounts:
+    return write_snapshots(session, [item])
