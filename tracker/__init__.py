@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import access, db, templating
+from . import access, db, security, templating
 from .config import PROJECT_ROOT, from_environment
 from .extensions import babel, csrf, login_manager
 from .i18n import compile_catalogs, select_locale
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     access.init_app(app)
     templating.init_app(app)
+    security.init_app(app)
 
     from .auth.views import bp as auth_bp
     from .campaigns.views import bp as campaigns_bp

@@ -28,6 +28,6 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ("en", "fr"),
         # One catalog per area (the web app, the recap); Flask-Babel merges them.
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
-            str(PROJECT_ROOT / "tracker" / d) for d in ("translations", "reporting/translations")
+            str(PROJECT_ROOT / "tracker" / d) for d in ("translations", "dashboard/translations", "reporting/translations")
         ),
     }
