@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from . import access, db, security, templating
+from . import access, db, errors, layout, security, templating
 from .config import PROJECT_ROOT, from_environment
-from .extensions import babel, csrf, login_manager
+from .extensions import babel, csrf, limiter, login_manager
 from .i18n import compile_catalogs, select_locale
+from .jobs import service as jobs_service
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,15 +32,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     compile_catalogs([Path(d) for d in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")])
     babel.init_app(app, locale_selector=select_locale)
     access.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    layout.init_app(app)
+    errors.init_app(app)
+    jobs_service.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .brands.views import bp as brands_bp
     from .campaigns.views import bp as campaigns_bp
+    from .influencers.views import bp as influencers_bp
+    from .jobs.views import bp as jobs_bp
+    from .links.views import bp as links_bp
+    from .results.views import bp as results_bp
+    from .spend.views import bp as spend_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(brands_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(influencers_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(links_bp)
+    app.register_blueprint(spend_bp)
+    app.register_blueprint(results_bp)
     return app

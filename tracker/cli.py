@@ -112,3 +112,65 @@ def users_create(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Created {user.role} {user.email} in workspace {workspace.slug}.")
+
+
+@cli.group()
+def tokens() -> None:
+    """Personal API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts as (same role and scope).")
+@click.option("--name", required=True, help="What will use it, e.g. 'nightly import'.")
+@with_appcontext
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token for EMAIL and print it once (only its hash is stored)."""
+    from .models import User
+    from .tokens.service import create_token
+
+    with session_scope(get_engine()) as session:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None or not user.is_active:
+            raise click.ClickException(f"No active user with the email {email}.")
+        try:
+            row, token = create_token(session, user=user, name=name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(token)
+    click.echo(
+        f"Token {row.prefix}… for {user.email} ({user.role}). It is shown once: store it now.",
+        err=True,
+    )
+
+
+@tokens.command("revoke")
+@click.option("--email", required=True)
+@click.option("--prefix", required=True, help="The token's first characters, as listed.")
+@with_appcontext
+def tokens_revoke(email: str, prefix: str) -> None:
+    """Revoke the user's active tokens starting with PREFIX."""
+    from .models import ApiToken, User
+    from .tokens.service import revoke_token
+
+    with session_scope(get_engine()) as session:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            raise click.ClickException(f"No user with the email {email}.")
+        rows = session.exec(
+            select(ApiToken).where(
+                ApiToken.user_id == user.id,
+                ApiToken.prefix == prefix.rstrip("…"),
+                ApiToken.revoked_at.is_(None),
+            )
+        ).all()
+        if not rows:
+            raise click.ClickException(f"{email} has no active token starting with {prefix}.")
+        for row in rows:
+            revoke_token(session, user_id=user.id, token_id=row.id)
+    click.echo(f"Revoked {len(rows)} token(s).")
+
+
+from .jobs.cli import jobs_group, worker_command  # noqa: E402  (commands live with their area)
+
+cli.add_command(worker_command)
+cli.add_command(jobs_group)

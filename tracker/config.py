@@ -17,6 +17,12 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
         "TRACKER_REPORTS_DIR": os.environ.get("TRACKER_REPORTS_DIR", str(PROJECT_ROOT / "reports")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Jobs (tracker/jobs): a running job's worker refreshes its heartbeat this often; a job
+        # whose heartbeat is older than the stale limit lost its worker and may be retried.
+        "JOBS_HEARTBEAT_SECONDS": float(os.environ.get("TRACKER_JOB_HEARTBEAT_SECONDS", 5)),
+        "JOBS_STALE_SECONDS": float(os.environ.get("TRACKER_JOB_STALE_SECONDS", 60)),
+        # Extra modules that register job handlers, comma-separated (plug-ins, tests).
+        "JOBS_EXTRA_MODULES": os.environ.get("TRACKER_JOB_MODULES", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
@@ -26,8 +32,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "fr"),
+        # Sign-in attempts per IP and email (Flask-Limiter); shared across workers through Redis.
+        "RATELIMIT_ENABLED": os.environ.get("TRACKER_RATELIMIT", "1") == "1",
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "TRACKER_LOGIN_LIMIT": os.environ.get("TRACKER_LOGIN_LIMIT", "5/minute"),
         # One catalog per area (the web app, the recap); Flask-Babel merges them.
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
-            str(PROJECT_ROOT / "tracker" / d) for d in ("translations", "dashboard/translations", "reporting/translations")
+            str(PROJECT_ROOT / "tracker" / d)
+            for d in ("translations", "dashboard/translations", "reporting/translations")
         ),
     }
