@@ -48,7 +48,15 @@ def _svg(fig) -> str:
     svg = svg[svg.index("<svg") :]
     # Inline <style> would need 'unsafe-inline' under our CSP; the defaults it sets are cosmetic.
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
-    return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    # The CSP blocks inline style="" attributes too (an inline SVG would draw every shape black);
+    # the same declarations as SVG presentation attributes are not styles and are applied.
+    return re.sub(r' style="([^"]*)"', _presentation_attributes, svg)
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    declarations = (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in declarations)
 
 
 def timeseries_svg(
@@ -61,8 +69,9 @@ def timeseries_svg(
     value_format: Callable[[float], str] = lambda v: f"{v:,.0f}",
     width: float = 6.4,
     height: float = 2.4,
+    date_format: Callable[[date], str] | None = None,
 ) -> str:
-    """A goal metric's as-of series against its target line."""
+    """A goal metric's as-of series against its target line; `date_format` localises the x axis."""
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
@@ -82,6 +91,10 @@ def timeseries_svg(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format(v)))
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_title(title, loc="left", color=INK, fontsize=10)
+    if date_format is not None:
+        from matplotlib.dates import num2date
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: date_format(num2date(v).date())))
     fig.autofmt_xdate()
     return _svg(fig)
 

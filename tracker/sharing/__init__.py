@@ -1,0 +1,1 @@
+"""Read-only share links: one campaign's recap for a brand, without an account."""
