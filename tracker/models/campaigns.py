@@ -55,7 +55,8 @@ class Campaign(SQLModel, table=True):
     destination_url: str | None = Field(default=None, max_length=2000)
     timezone: str = Field(default="Europe/Paris", max_length=64)
     locale: str = Field(default="en", max_length=5)
-    conversion_secret: str | None = Field(default=None, max_length=64)
+    # Unique: the secret alone identifies the campaign a shop reports conversions to.
+    conversion_secret: str | None = Field(default=None, max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

@@ -1,0 +1,1 @@
+"""Tracked links that count clicks, and the endpoint shops report conversions to."""
