@@ -40,6 +40,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # One catalog per area (the web app, the recap); Flask-Babel merges them.
         "BABEL_TRANSLATION_DIRECTORIES": ";".join(
             str(PROJECT_ROOT / "tracker" / d)
-            for d in ("translations", "dashboard/translations", "reporting/translations")
+            for d in (
+                "translations",
+                "dashboard/translations",
+                "reporting/translations",
+                "imports/translations",
+            )
         ),
     }

@@ -141,3 +141,124 @@ def join_campaign(
         )
         session.flush()
     return participation
+
+
+def update_influencer(
+    session: Session,
+    influencer: Influencer,
+    *,
+    accounts: Mapping[str, tuple[str, int]],
+    **profile: str | None,
+) -> Influencer:
+    """Change the profile and accounts; a platform left out loses its account.
+
+    Campaigns keep their frozen follower counts, so removing an account changes no tier.
+    """
+    for name, value in profile.items():
+        if name not in {"name", "niche", "country", "email", "phone", "notes"}:
+            raise AttributeError(f"influencer field {name!r} cannot be set")
+        setattr(influencer, name, value)
+    session.add(influencer)
+    for account in session.exec(
+        select(SocialAccount).where(SocialAccount.influencer_id == influencer.id)
+    ):
+        if account.platform not in accounts:
+            session.delete(account)
+    session.flush()
+    set_accounts(session, influencer, accounts)
+    return influencer
+
+
+def fee_lines(session: Session, participation: Participation) -> list[CostLine]:
+    return list(
+        session.exec(
+            select(CostLine)
+            .where(
+                CostLine.participation_id == participation.id,
+                CostLine.category == "influencer_fee",
+            )
+            .order_by(CostLine.id)
+        ).all()
+    )
+
+
+def update_participation(
+    session: Session,
+    participation: Participation,
+    *,
+    campaign: Campaign,
+    influencer_name: str,
+    fee: Decimal | None,
+    fee_currency: str | None,
+    **fields: object,
+) -> tuple[CostLine | None, dict | None]:
+    """Change a participation's terms; a changed fee moves its one fee cost line with it.
+
+    Returns the fee line touched (or None) and its values before the change, for the audit
+    log. With several fee lines the manager split the fee by hand: they are left alone.
+    """
+    allowed = {
+        "deliverables",
+        "deliverables_note",
+        "promo_code",
+        "tier_override",
+        "followers_at_join",
+    }
+    for name, value in fields.items():
+        if name not in allowed:
+            raise AttributeError(f"participation field {name!r} cannot be set")
+        setattr(participation, name, value)
+    participation.promo_code = (
+        participation.promo_code.strip().upper() if participation.promo_code else None
+    )
+    participation.tier_override = participation.tier_override or None
+    fee_currency = (fee_currency or campaign.currency) if fee is not None else None
+    changed = (fee, fee_currency) != (participation.fee, participation.fee_currency)
+    participation.fee, participation.fee_currency = fee, fee_currency
+    session.add(participation)
+    touched: CostLine | None = None
+    before: dict | None = None
+    if changed:
+        lines = fee_lines(session, participation)
+        if len(lines) == 1:
+            touched = lines[0]
+            before = {"amount": str(touched.amount), "currency": touched.currency}
+            if fee is None:
+                session.delete(touched)
+            else:
+                touched.amount, touched.currency = fee, fee_currency
+                session.add(touched)
+        elif not lines and fee is not None:
+            touched = CostLine(
+                campaign_id=campaign.id,
+                participation_id=participation.id,
+                category="influencer_fee",
+                amount=fee,
+                currency=fee_currency,
+                incurred_on=max(participation.joined_on, campaign.start_date),
+                description=f"Fee: {influencer_name}",
+            )
+            session.add(touched)
+    session.flush()
+    return touched, before
+
+
+def remove_participation(session: Session, participation: Participation) -> list[CostLine]:
+    """Take an influencer out of a campaign that has no post of theirs yet.
+
+    Their direct cost lines go too (returned, for the audit log); posts must be deleted
+    first so results are never dropped as a side effect.
+    """
+    from ..models import Post
+
+    if session.exec(select(Post.id).where(Post.participation_id == participation.id)).first():
+        raise ValueError("This influencer has posts in the campaign: delete them first.")
+    lines = list(
+        session.exec(select(CostLine).where(CostLine.participation_id == participation.id)).all()
+    )
+    for line in lines:
+        session.delete(line)
+    session.flush()
+    session.delete(participation)
+    session.flush()
+    return lines

@@ -95,3 +95,23 @@ def set_rate(
     session.add(row)
     session.flush()
     return row
+
+
+def describe_cost_line(line: CostLine) -> dict:
+    """The values of a cost line as the audit log keeps them."""
+    return {
+        "campaign_id": line.campaign_id,
+        "participation_id": line.participation_id,
+        "category": line.category,
+        "amount": str(line.amount),
+        "currency": line.currency,
+        "incurred_on": line.incurred_on.isoformat(),
+        "hours": None if line.hours is None else str(line.hours),
+        "hourly_rate": None if line.hourly_rate is None else str(line.hourly_rate),
+        "description": line.description,
+    }
+
+
+def delete_cost_line(session: Session, line: CostLine) -> None:
+    session.delete(line)
+    session.flush()

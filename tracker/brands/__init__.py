@@ -1,0 +1,1 @@
+"""Brands: the companies a workspace runs campaigns for."""
