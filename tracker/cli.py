@@ -58,7 +58,10 @@ def demo_load(seed: int, if_empty: bool) -> None:
         if if_empty and session.exec(select(Workspace)).first() is not None:
             click.echo("Database already has data; demo not loaded.")
             return
-        summary = load_demo(session, seed=seed)
+        try:
+            summary = load_demo(session, seed=seed)
+        except ValueError as exc:  # already loaded: say so instead of a traceback
+            raise click.ClickException(str(exc)) from exc
     click.echo(summary)
 
 
@@ -174,3 +177,11 @@ from .jobs.cli import jobs_group, worker_command  # noqa: E402  (commands live w
 
 cli.add_command(worker_command)
 cli.add_command(jobs_group)
+
+from .reporting.commands import report_group  # noqa: E402
+
+cli.add_command(report_group)
+
+from .importers.commands import import_command  # noqa: E402
+
+cli.add_command(import_command)
