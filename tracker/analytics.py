@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func
+from flask import has_request_context, request
+from sqlalchemy import event, func
 from sqlmodel import Session, select
 
 from . import kpi
 from .costs import CostAllocation, CostItem, allocate
-from .currency import RateTable
+from .currency import MissingRateError, RateTable
 from .models import (
     Brand,
     Campaign,
@@ -63,44 +65,98 @@ def tier_bands(workspace: Workspace) -> TierBands:
     )
 
 
+_FRAME_COLUMNS = (*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS, "revenue_currency")
+
+
+_HISTORY_CACHE = "tracker.analytics.history"
+
+
 def _snapshot_frame(
     session: Session, campaign_ids: Sequence[int], as_of: date | None
 ) -> pd.DataFrame:
-    """Snapshot history of the campaigns up to `as_of`, oldest first, as recorded."""
-    columns = [
-        getattr(Snapshot, c) for c in (*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS)
-    ]
-    query = select(*columns, Snapshot.revenue_currency).where(
-        Snapshot.campaign_id.in_(campaign_ids)
+    """Snapshot history of the campaigns up to `as_of`, oldest first, as recorded.
+
+    A page asks for the same campaign's history several times (summary, influencer rows,
+    time series): within one request the last history read is kept on the session until
+    it writes, commits or rolls back, and a past `as_of` is a filter of it. Outside a
+    request (CLI, workers, tests) every call reads the database.
+    """
+    key = tuple(int(i) for i in campaign_ids)
+    if not has_request_context():
+        return _as_of(_read_history(session, key), as_of)
+    cached = session.info.get(_HISTORY_CACHE)
+    if cached is None or cached[0] != key or cached[1] is not request._get_current_object():
+        cached = (key, request._get_current_object(), _read_history(session, key))
+        session.info[_HISTORY_CACHE] = cached  # one entry: memory stays one history's
+    return _as_of(cached[2], as_of).copy()
+
+
+def _as_of(history: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+    return history if as_of is None else history[history["captured_on"] <= pd.Timestamp(as_of)]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_history(session: Session, *_args: Any) -> None:
+    session.info.pop(_HISTORY_CACHE, None)
+
+
+def _read_history(session: Session, campaign_ids: Sequence[int]) -> pd.DataFrame:
+    """Read the whole history through the DBAPI cursor of the session's own connection:
+    building ORM rows, then a frame from them, costs ~30x more than the query at 1M rows."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sql = (
+        f"SELECT {', '.join(_FRAME_COLUMNS)} FROM snapshot"
+        f" WHERE campaign_id IN ({', '.join(mark for _ in campaign_ids)})"
     )
-    if as_of is not None:
-        query = query.where(Snapshot.captured_on <= as_of)
-    rows = session.exec(query).all()
-    names = [*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS, "revenue_currency"]
-    frame = pd.DataFrame.from_records(rows, columns=names)
-    for key in COUNTS:
-        frame[key] = frame[key].astype("Int64")
-    frame["participation_id"] = frame["participation_id"].astype("Int64")
-    frame["post_id"] = frame["post_id"].astype("Int64")
-    frame["captured_on"] = pd.to_datetime(frame["captured_on"])
+    params: list[Any] = [int(i) for i in campaign_ids]
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _FRAME_COLUMNS]
+    data: dict[str, Any] = {}
+    for name, values in zip(_FRAME_COLUMNS, columns, strict=True):
+        if name in COUNTS or name in ("participation_id", "post_id"):
+            data[name] = _int_array(values)
+        elif name == "id":
+            data[name] = np.asarray(values, dtype=np.int64)
+        elif name in ("captured_on", "recorded_at"):
+            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=name == "recorded_at")
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    frame = pd.DataFrame(data)
     return frame.sort_values(["captured_on", "recorded_at", "id"], kind="stable")
+
+
+def _int_array(values: Sequence[int | None]) -> Any:
+    """Nullable integers, without pandas' per-element path when a column is all or no NULLs."""
+    missing = values.count(None) if isinstance(values, tuple) else None
+    if missing == len(values):
+        return pd.array(np.zeros(len(values), dtype=np.int64), dtype="Int64") * pd.NA
+    if missing == 0:
+        return pd.array(np.asarray(values, dtype=np.int64), dtype="Int64")
+    return pd.array(values, dtype="Int64")
 
 
 def _revenue_in(frame: pd.DataFrame, currencies: dict[int, str], rates: RateTable) -> pd.Series:
     """Snapshot revenue converted to its campaign's currency on the day it was captured."""
-    out = []
-    for rev, ccy, cid, day in zip(
-        frame["revenue"],
-        frame["revenue_currency"],
-        frame["campaign_id"],
-        frame["captured_on"],
+    out = pd.Series(None, index=frame.index, dtype=object)
+    carried = frame[frame["revenue"].notna()]
+    for index, rev, ccy, cid, day in zip(
+        carried.index,
+        carried["revenue"],
+        carried["revenue_currency"],
+        carried["campaign_id"],
+        carried["captured_on"],
         strict=True,
     ):
-        if rev is None or pd.isna(rev):
-            out.append(None)
-        else:
-            out.append(rates.convert(Decimal(rev), ccy, currencies[cid], day.date()))
-    return pd.Series(out, index=frame.index, dtype=object)
+        out[index] = rates.convert(Decimal(rev), ccy, currencies[cid], day.date())
+    return out
 
 
 def _as_of_scopes(history: pd.DataFrame) -> pd.DataFrame:
@@ -217,9 +273,19 @@ def load_results(
 ) -> Results:
     ids = [c.id for c in campaigns]
     currencies = {c.id: c.currency for c in campaigns}
-    history = _snapshot_frame(session, ids, as_of)
-    history["revenue"] = _revenue_in(history, currencies, rates)
-    scopes = _as_of_scopes(history)
+    # One campaign's history at a time: memory stays that of the largest campaign, not the
+    # whole workspace's (scopes never span campaigns, so the as-of values are the same).
+    parts = []
+    for cid in ids:
+        history = _snapshot_frame(session, [cid], as_of)
+        history["revenue"] = _revenue_in(history, currencies, rates)
+        parts.append(_as_of_scopes(history))
+        del history
+    non_empty = [p for p in parts if not p.empty]
+    if len(non_empty) > 1:
+        scopes = pd.concat(non_empty, ignore_index=True)
+    else:
+        scopes = non_empty[0] if non_empty else _as_of_scopes(pd.DataFrame())
     posts = pd.DataFrame.from_records(
         session.exec(select(Post.id, Post.is_paid).where(Post.campaign_id.in_(ids))).all(),
         columns=["post_id", "is_paid"],
@@ -563,14 +629,25 @@ def _handles(session: Session, influencer_ids: Sequence[int]) -> dict[tuple[int,
 
 
 def daily_series(
-    session: Session, campaign: Campaign, *, metrics: Sequence[str], until: date | None = None
+    session: Session,
+    campaign: Campaign,
+    *,
+    metrics: Sequence[str],
+    until: date | None = None,
+    events: bool = True,
 ) -> dict[str, list[tuple[date, int | Decimal | None]]]:
-    """As-of campaign totals for each day from the start to `until` (default: end or last data)."""
+    """As-of campaign totals for each day from the start to `until` (default: end or last data).
+
+    With `events`, clicks and conversions the tracker recorded itself are added exactly as in
+    campaign_summary (only where no imported value covers the participation that day), so the
+    last point of a series equals the campaign total shown beside it.
+    """
     rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
     history = _snapshot_frame(session, [campaign.id], until)
     history["revenue"] = _revenue_in(history, {campaign.id: campaign.currency}, rates)
     last_day = until or campaign.end_date
     days = pd.date_range(campaign.start_date, last_day, freq="D")
+    recorded = _daily_events(session, campaign, days, rates) if events else {}
     needed = set(metrics)
     if "engagement_rate" in needed:
         needed |= {"likes", "comments", "shares", "saves", "views"}
@@ -583,6 +660,8 @@ def daily_series(
         carried = keyed[keyed[metric].notna()]
         if carried.empty:
             series[metric] = pd.Series([None] * len(days), index=days, dtype=object)
+            if metric in recorded:
+                series[metric] = _add_events(series[metric], None, recorded[metric], days)
             continue
         per_day = carried.groupby([*SCOPE, "captured_on"], sort=True)[metric].last()
         wide = per_day.unstack(SCOPE)
@@ -599,13 +678,17 @@ def daily_series(
         else:
             values = wide.sum(axis=1, min_count=1).map(lambda v: None if pd.isna(v) else int(v))
         series[metric] = values.reindex(days)
+        if metric in recorded:
+            series[metric] = _add_events(series[metric], wide, recorded[metric], days)
     out: dict[str, list[tuple[date, int | Decimal | None]]] = {}
     for metric in metrics:
         points = []
         for day in days:
             if metric == "engagement_rate":
+                # Days before a metric's first capture hold pandas' NA: unknown, as None.
                 totals = {
-                    k: series[k][day] for k in ("likes", "comments", "shares", "saves", "views")
+                    k: None if pd.isna(series[k][day]) else int(series[k][day])
+                    for k in ("likes", "comments", "shares", "saves", "views")
                 }
                 value = kpi.engagement_rate(kpi.engagements(totals), totals["views"])
             else:
@@ -613,6 +696,114 @@ def daily_series(
             points.append((day.date(), None if value is None or pd.isna(value) else value))
         out[metric] = points
     return out
+
+
+def _daily_events(
+    session: Session, campaign: Campaign, days: pd.DatetimeIndex, rates: RateTable
+) -> dict[str, dict[int, list[int | Decimal | None]]]:
+    """Running totals of recorded events on each day, per participation (-1: unattributed)."""
+    if len(days) == 0:
+        return {}
+    last = days[-1].date()
+    daily: dict[str, dict[int, dict[date, int | Decimal]]] = {
+        m: defaultdict(dict) for m in EVENT_METRICS
+    }
+    for pid, day, count in session.exec(
+        select(Click.participation_id, Click.day, func.count())
+        .join(Participation, Participation.id == Click.participation_id)
+        .where(
+            Participation.campaign_id == campaign.id,
+            Click.ua_class == "browser",
+            Click.day <= last,
+        )
+        .group_by(Click.participation_id, Click.day)
+    ).all():
+        daily["link_clicks"][pid][day] = count
+    for pid, at, amount, ccy in session.exec(
+        select(
+            Conversion.participation_id,
+            Conversion.occurred_at,
+            Conversion.amount,
+            Conversion.currency,
+        ).where(Conversion.campaign_id == campaign.id)
+    ).all():
+        day = at.date()
+        if day > last:
+            continue
+        key = -1 if pid is None else pid
+        counts, revenue = daily["conversions"][key], daily["revenue"][key]
+        counts[day] = counts.get(day, 0) + 1
+        value = rates.convert(amount, ccy, campaign.currency, day)
+        revenue[day] = revenue.get(day, Decimal(0)) + value
+    out: dict[str, dict[int, list[int | Decimal | None]]] = {}
+    for metric, per_key in daily.items():
+        out[metric] = {}
+        for key, by_day in per_key.items():
+            ordered = sorted(by_day.items())
+            running: int | Decimal = Decimal(0) if metric in kpi.MONEY_KEYS else 0
+            i, cumulative = 0, []
+            for day in days:
+                while i < len(ordered) and ordered[i][0] <= day.date():
+                    running += ordered[i][1]
+                    i += 1
+                cumulative.append(running if i else None)
+            out[metric][key] = cumulative
+    return out
+
+
+def _add_events(
+    values: pd.Series,
+    wide: pd.DataFrame | None,
+    cumulative: dict[int, list[int | Decimal | None]],
+    days: pd.DatetimeIndex,
+) -> pd.Series:
+    """Add each participation's recorded events on the days no imported value covers it."""
+    out: list[int | Decimal | None] = []
+    for i, day in enumerate(days):
+        value = values.iloc[i]
+        total = None if value is None or pd.isna(value) else value
+        for key, running in cumulative.items():
+            if running[i] is None:
+                continue
+            if wide is not None:
+                scopes = [c for c in wide.columns if c[1] == key]
+                if scopes and wide.loc[day, scopes].notna().any():
+                    continue
+            total = running[i] if total is None else total + running[i]
+        out.append(total if total is None or isinstance(total, Decimal) else int(total))
+    return pd.Series(out, index=days, dtype=object)
+
+
+@dataclass
+class Attribution:
+    """Conversions the tracker received, by how each was tied to an influencer."""
+
+    attributed_by: str  # "promo_code", "click" or "none"
+    conversions: int
+    revenue: Decimal  # in the campaign currency
+
+
+def recorded_conversions(
+    session: Session, campaign: Campaign, *, as_of: date | None = None
+) -> list[Attribution]:
+    """Recorded conversions and their revenue per attribution method, promo code first."""
+    rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
+    grouped: dict[str, Attribution] = {}
+    for method, at, amount, ccy in session.exec(
+        select(
+            Conversion.attributed_by,
+            Conversion.occurred_at,
+            Conversion.amount,
+            Conversion.currency,
+        ).where(Conversion.campaign_id == campaign.id)
+    ).all():
+        if as_of is not None and at.date() > as_of:
+            continue
+        row = grouped.setdefault(method, Attribution(method, 0, Decimal(0)))
+        row.conversions += 1
+        row.revenue += rates.convert(amount, ccy, campaign.currency, at.date())
+    order = ("promo_code", "click", "none")
+    return sorted(grouped.values(), key=lambda a: order.index(a.attributed_by))
 
 
 # ---------------------------------------------------------------------------- tier comparison
@@ -684,6 +875,16 @@ def tier_comparison(
             if platform and row.platform != platform:
                 continue
             rows_by_tier[row.tier].append(row)
+    return TierComparison(
+        currency=reporting,
+        bands=bands.describe(),
+        rows=_pool_tiers(bands, rows_by_tier),
+        campaigns=len(campaigns),
+    )
+
+
+def _pool_tiers(bands: TierBands, rows_by_tier: dict[str, list[ParticipationRow]]) -> list[TierRow]:
+    """Pooled totals and KPIs per tier (direct costs only), with per-influencer medians."""
     out = []
     for (tier, low, high), members in zip(bands.describe(), rows_by_tier.values(), strict=True):
         totals = kpi.sum_totals(m.totals for m in members)
@@ -703,9 +904,7 @@ def tier_comparison(
                 medians={k: _median([m.kpis[k] for m in members]) for k in MEDIAN_KPIS},
             )
         )
-    return TierComparison(
-        currency=reporting, bands=bands.describe(), rows=out, campaigns=len(campaigns)
-    )
+    return out
 
 
 def _as_currency(campaign: Campaign, currency: str) -> Campaign:
@@ -731,3 +930,175 @@ def _median(values: Sequence[Decimal | None]) -> Decimal | None:
 
 def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# ---------------------------------------------------------------------------- recap helpers
+
+
+def campaign_tiers(
+    session: Session,
+    campaign: Campaign,
+    *,
+    as_of: date | None = None,
+    rows: Sequence[ParticipationRow] | None = None,
+) -> TierComparison:
+    """The tier comparison of one campaign, pooled from its participation rows.
+
+    Pass `rows` (from participation_rows with the same as_of) to avoid loading them twice.
+    """
+    workspace = session.get(Workspace, session.get(Brand, campaign.brand_id).workspace_id)
+    bands = tier_bands(workspace)
+    rows_by_tier: dict[str, list[ParticipationRow]] = {t: [] for t in TIERS}
+    if rows is None:
+        rows = participation_rows(session, campaign, as_of=as_of)
+    for row in rows:
+        rows_by_tier[row.tier].append(row)
+    return TierComparison(
+        currency=campaign.currency,
+        bands=bands.describe(),
+        rows=_pool_tiers(bands, rows_by_tier),
+        campaigns=1,
+    )
+
+
+@dataclass
+class PostRow:
+    post_id: int
+    participation_id: int
+    platform: str
+    url: str
+    title: str
+    posted_at: datetime | None
+    is_paid: bool
+    totals: dict[str, int | Decimal | None]
+    kpis: dict[str, Decimal | None]  # cost-free KPIs only (ER, CTR…): costs are not per post
+
+
+def post_rows(session: Session, campaign: Campaign, *, as_of: date | None = None) -> list[PostRow]:
+    """Each post of the campaign with its as-of totals, most viewed first."""
+    by_post = post_totals(session, campaign, as_of=as_of)
+    out = []
+    for post in session.exec(select(Post).where(Post.campaign_id == campaign.id)).all():
+        totals = by_post.get(post.id) or {k: None for k in kpi.METRIC_KEYS}
+        out.append(
+            PostRow(
+                post_id=post.id,
+                participation_id=post.participation_id,
+                platform=post.platform,
+                url=post.url,
+                title=post.title,
+                posted_at=post.posted_at,
+                is_paid=post.is_paid,
+                totals=totals,
+                kpis=kpi.kpis(totals, None),
+            )
+        )
+    out.sort(key=lambda r: (-(r.totals["views"] or 0), r.post_id))
+    return out
+
+
+@dataclass
+class DataSource:
+    kind: str  # "snapshots", "clicks" (tracked links) or "conversions"
+    source: str
+    records: int
+    first: date | None
+    last: date | None
+
+
+def data_sources(session: Session, campaign: Campaign) -> list[DataSource]:
+    """Where the campaign's figures come from, with how many records and their capture dates."""
+    out = [
+        DataSource("snapshots", source, count, first, last)
+        for source, count, first, last in session.exec(
+            select(
+                Snapshot.source,
+                func.count(),
+                func.min(Snapshot.captured_on),
+                func.max(Snapshot.captured_on),
+            )
+            .where(Snapshot.campaign_id == campaign.id)
+            .group_by(Snapshot.source)
+            .order_by(Snapshot.source)
+        ).all()
+    ]
+    clicks = session.exec(
+        select(func.count(), func.min(Click.day), func.max(Click.day))
+        .join(Participation, Participation.id == Click.participation_id)
+        .where(Participation.campaign_id == campaign.id, Click.ua_class == "browser")
+    ).one()
+    if clicks[0]:
+        out.append(DataSource("clicks", "tracked_links", *clicks))
+    for source, count, first, last in session.exec(
+        select(
+            Conversion.source,
+            func.count(),
+            func.min(Conversion.occurred_at),
+            func.max(Conversion.occurred_at),
+        )
+        .where(Conversion.campaign_id == campaign.id)
+        .group_by(Conversion.source)
+        .order_by(Conversion.source)
+    ).all():
+        out.append(DataSource("conversions", source, count, _day(first), _day(last)))
+    return out
+
+
+def _day(value: datetime | date | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# ---------------------------------------------------------------------------- cost lines, one by one
+
+
+@dataclass
+class CostLineRow:
+    line: CostLine
+    converted: Decimal | None  # in the campaign currency; None when its rate is missing
+    rate: Decimal | None  # 1 line currency = rate campaign currency (None: same currency or missing)
+    rate_on: date | None
+    missing: MissingRateError | None
+
+
+@dataclass
+class CostBreakdown:
+    lines: list[CostLineRow]
+    allocation: CostAllocation | None  # None while any line lacks a rate
+    missing: list[MissingRateError]
+
+
+def cost_breakdown(session: Session, campaign: Campaign) -> CostBreakdown:
+    """Every cost line with its amount in the campaign currency; a missing rate is reported, not raised."""
+    rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
+    lines = sorted(
+        _cost_lines(session, [campaign.id])[campaign.id], key=lambda c: (c.incurred_on, c.id)
+    )
+    rows, missing = [], []
+    for line in lines:
+        try:
+            converted = rates.convert(line.amount, line.currency, campaign.currency, line.incurred_on)
+            quote = (
+                rates.quote(line.currency, campaign.currency, line.incurred_on)
+                if line.currency != campaign.currency
+                else None
+            )
+            rows.append(
+                CostLineRow(
+                    line, converted, quote and quote.rate, quote and quote.published_on, None
+                )
+            )
+        except MissingRateError as exc:
+            missing.append(exc)
+            rows.append(CostLineRow(line, None, None, None, exc))
+    allocation = None if missing else allocate(_cost_items(lines), campaign.currency, rates)
+    return CostBreakdown(lines=rows, allocation=allocation, missing=missing)
+
+
+def post_totals(
+    session: Session, campaign: Campaign, *, as_of: date | None = None
+) -> dict[int, dict[str, int | Decimal | None]]:
+    """Each post's as-of values (latest snapshot carrying each metric), keyed by post id."""
+    rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
+    scopes = load_results(session, [campaign], rates, as_of).scopes
+    posts = scopes[scopes["post_id"].notna()]
+    return {int(pid): _totals(group) for pid, group in posts.groupby("post_id")}
