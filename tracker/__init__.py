@@ -42,21 +42,35 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     jobs_service.init_app(app)
 
+    from .api import bp as api_bp
+    from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp
     from .brands.views import bp as brands_bp
     from .campaigns.views import bp as campaigns_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .imports.views import bp as imports_bp
     from .influencers.views import bp as influencers_bp
     from .jobs.views import bp as jobs_bp
     from .links.views import bp as links_bp
     from .results.views import bp as results_bp
+    from .reporting.views import bp as reporting_bp
+    from .sharing.views import bp as sharing_bp
     from .spend.views import bp as spend_bp
+    from .tokens.views import bp as tokens_bp
 
+    app.register_blueprint(api_bp)
+    app.register_blueprint(auditlog_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(brands_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(influencers_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(links_bp)
     app.register_blueprint(spend_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(reporting_bp)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(tokens_bp)
     return app

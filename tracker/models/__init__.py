@@ -1,10 +1,12 @@
 """Every table of the tracker; importing this package registers them all on the metadata."""
 
+from .api import IdempotencyKey
 from .base import PLATFORMS, ExactDecimal, utcnow
 from .campaigns import CAMPAIGN_STATUSES, OBJECTIVES, Brand, Campaign, Goal
 from .costs import CostLine, ExchangeRate
 from .influencers import Influencer, Participation, SocialAccount
-from .results import Click, Conversion, ImportBatch, Post, Snapshot
+from .jobs import JOB_STATUSES, Job
+from .results import Click, Conversion, ImportBatch, ImportFile, Post, Snapshot
 from .sharing import Report, ShareLink
 from .workspace import ROLES, ApiToken, AuditEntry, User, Workspace
 
@@ -23,8 +25,12 @@ __all__ = [
     "ExactDecimal",
     "ExchangeRate",
     "Goal",
+    "IdempotencyKey",
     "ImportBatch",
+    "ImportFile",
     "Influencer",
+    "JOB_STATUSES",
+    "Job",
     "Participation",
     "Post",
     "Report",

@@ -1,0 +1,5 @@
+"""Request and response models of the API: SQLModel non-table models beside the tables.
+
+`XCreate` / `XUpdate` validate request bodies, `XPublic` shapes responses; each mirrors
+the table's columns and limits (tests/api/test_schemas.py checks the lengths agree).
+"""

@@ -1,0 +1,1 @@
+"""The admin page listing the audit log (tracker/audit.py writes it)."""
