@@ -163,13 +163,21 @@ def _zone(tz: str | None) -> timezone | None:
     return timezone(-offset if tz[0] == "-" else offset)
 
 
-def parse_month_day(text: str) -> tuple[int, int] | None:
-    """Read a date that may have no year (TikTok Studio's ``March 12``, ``8 mars``) as (month, day)."""
-    parts = _parts(text, None)
+def parse_partial_date(
+    text: str, *, day_first: bool | None = None
+) -> tuple[int | None, int, int] | None:
+    """Read a date whose year may be missing as (year or None, month, day)."""
+    parts = _parts(text, day_first)
     if parts is None:
         return None
-    _date(2000, parts.month, parts.day)  # 2000 is a leap year, so 29 February passes
-    return parts.month, parts.day
+    _date(parts.year or 2000, parts.month, parts.day)  # 2000 is leap: 29 February passes
+    return parts.year, parts.month, parts.day
+
+
+def parse_month_day(text: str) -> tuple[int, int] | None:
+    """Read a yearless date (TikTok Studio's ``March 12``, ``28 May``, ``8 mars``) as (month, day)."""
+    parts = parse_partial_date(text)
+    return None if parts is None else parts[1:]
 
 
 def infer_day_first(values: Iterable[str]) -> bool | None:

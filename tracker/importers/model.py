@@ -8,6 +8,7 @@ an empty cell leaves the key out, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,16 +27,20 @@ UTM = "utm"  # a GA4 row keyed by utm_source / utm_medium / utm_campaign / utm_c
 AD = "ad"  # an Ads Manager row keyed by campaign / ad group / ad name
 
 
+_METRIC_TYPES = {key: Decimal if key in MONEY_KEYS else int for key in METRIC_KEYS}
+
+
 def _check_metrics(metrics: dict[str, Metric]) -> None:
+    """Catch a parser bug early: an unknown key, a float, a bool or a money count."""
     for key, value in metrics.items():
-        if key not in METRIC_KEYS:
+        expected = _METRIC_TYPES.get(key)
+        if expected is None:
             raise ValueError(f"{key!r} is not a canonical metric key")
-        expected = Decimal if key in MONEY_KEYS else int
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if type(value) is not expected:
             raise TypeError(f"metric {key!r} must be {expected.__name__}, got {value!r}")
 
 
-@dataclass
+@dataclass(slots=True)
 class PostRecord:
     """A snapshot of one post's running totals, as found in one file row."""
 
@@ -48,6 +53,9 @@ class PostRecord:
     posted_at: datetime | None = None
     # True when the file's post date had no year and it was recovered (TikTok video id).
     posted_at_inferred: bool = False
+    # True when the file gives the day only (YouTube): posted_at is midnight, so
+    # "best time to post" must leave the post out.
+    posted_date_only: bool = False
     # None when the file does not say when the totals were read: use the import day.
     captured_on: date | None = None
     is_paid: bool | None = None
@@ -57,10 +65,12 @@ class PostRecord:
     source_row: int = 0
 
     def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ValueError(f"unknown platform {self.platform!r}")
         _check_metrics(self.metrics)
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeRecord:
     """Metrics of something larger than a post: a campaign, a UTM row, an ad, an account day.
 
@@ -89,7 +99,7 @@ class ScopeRecord:
         _check_metrics(self.metrics)
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderRecord:
     """One shop order, with the amount that counts as revenue (see docs/import-formats.md)."""
 
@@ -102,10 +112,16 @@ class OrderRecord:
     source_row: int = 0
 
 
+def promo_codes(cell: str) -> list[str]:
+    """Split a cell of comma-separated codes; codes compare case-insensitively, so upper-case them."""
+    codes = [code.strip().upper() for code in cell.split(",")]
+    return list(dict.fromkeys(code for code in codes if code))
+
+
 Record = PostRecord | ScopeRecord | OrderRecord
 
 
-@dataclass
+@dataclass(slots=True)
 class ParseResult:
     """Everything one file gave: records, the rows that failed, and what to tell the user.
 
@@ -121,6 +137,18 @@ class ParseResult:
     period_start: date | None = None
     period_end: date | None = None
     revenue_currency: str | None = None
+
+    def include_period(self, days: Iterable[date]) -> None:
+        """Widen the file's period to cover these days."""
+        known = [d for d in (self.period_start, self.period_end, *days) if d is not None]
+        if known:
+            self.period_start, self.period_end = min(known), max(known)
+
+    def note_orders_left_out(self, left_out: list[str]) -> None:
+        """Tell the user which orders were not counted, and why (a few, then "…")."""
+        if left_out:
+            shown = ", ".join(left_out[:10]) + (", …" if len(left_out) > 10 else "")
+            self.warnings.append(f"Left out {len(left_out)} order(s) that kept no money: {shown}.")
 
     @property
     def posts(self) -> list[PostRecord]:

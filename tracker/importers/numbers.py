@@ -43,7 +43,9 @@ _SUFFIXES = {
 _SUFFIXED = re.compile(r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<suffix>[A-Za-z]+)\.?")
 _SPACE_GROUPED = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+)(?:([.,])(\d+))?")
 _SCIENTIFIC = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d{1,3}")
+_NUMERIC_CHARACTERS = re.compile(r"[\d., \u00a0\u202f\u2009]+")
 _DIGITS_AND_SEPARATORS = re.compile(r"\d*[.,][\d.,]*\d|\d+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 _PLAIN_DOT_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -84,10 +86,12 @@ def _suffixed(match: re.Match[str]) -> Decimal:
 def _unsuffixed(t: str, decimal_comma: bool | None) -> Decimal:
     if t.isascii() and t.isdigit():
         return Decimal(t)
-    if any(c in _SPACES for c in t):
-        return _space_grouped(t, decimal_comma)
     if decimal_comma is not True and _SCIENTIFIC.fullmatch(t):
         return Decimal(t)
+    if not _NUMERIC_CHARACTERS.fullmatch(t):
+        raise ValueError("not a number")
+    if any(c in _SPACES for c in t):
+        return _space_grouped(t, decimal_comma)
     if not _DIGITS_AND_SEPARATORS.fullmatch(t):
         raise ValueError("not a number")
     separators = {c for c in t if c in ".,"}
@@ -107,7 +111,9 @@ def _unsuffixed(t: str, decimal_comma: bool | None) -> Decimal:
     else:
         is_decimal = (sep == ",") == decimal_comma
         if not is_decimal and not could_group:
-            raise ValueError(f"“{sep}” groups thousands in this file but is not followed by three digits")
+            raise ValueError(
+                f"“{sep}” groups thousands in this file but is not followed by three digits"
+            )
     return Decimal(f"{integer or 0}.{fraction}") if is_decimal else Decimal(integer + fraction)
 
 
@@ -175,22 +181,39 @@ def parse_percent(
     return value / 100
 
 
-def infer_decimal_comma(values: Iterable[str]) -> bool | None:
+def parse_currency(text: str) -> str | None:
+    """Read an ISO 4217 code (``EUR``); exports write it apart from the amounts."""
+    code = text.strip().upper()
+    if code.casefold() in NULL_MARKERS:
+        return None
+    if not _CURRENCY.fullmatch(code):
+        raise ValueError("not an ISO currency code such as EUR")
+    return code
+
+
+def infer_decimal_comma(values: Iterable[str], *, sample: int = 1000) -> bool | None:
     """Look at a file's numbers and say whether its decimal separator is a comma.
 
-    True or False when some value can only be read one way (``56,54``,
-    ``0.5``, ``1.234,5``, ``1,2 k``); None when nothing tells, or the values
-    disagree.
+    True or False when values can only be read one way (``56,54``, ``0.5``,
+    ``1.234,5``, ``1,2 k``); None when nothing tells, or the values disagree.
+    Only the first ``sample`` values that tell are looked at: a later value
+    that disagrees fails to parse and becomes a row error, never a wrong figure.
     """
     comma = dot = False
+    telling = 0
     for value in values:
         if value.isascii() and value.isdigit():
             continue
         hint = _decimal_hint(value)
+        if hint is None:
+            continue
         comma |= hint == ","
         dot |= hint == "."
+        telling += 1
         if comma and dot:
             return None
+        if telling >= sample:
+            break
     return True if comma else False if dot else None
 
 

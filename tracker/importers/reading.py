@@ -12,12 +12,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import statistics
 import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -31,6 +33,8 @@ MAX_ZIP_MEMBERS = 100
 # The header is looked for among the first rows of a table (titles may sit above it).
 HEADER_SCAN_ROWS = 50
 TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"  # whitespace, NULs and BOM bytes
 
 HeaderTest = Callable[[list[str]], bool]
 
@@ -40,7 +44,10 @@ _MAGIC = (
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"%PDF-", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls file or a password-protected workbook"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Excel .xls file or a password-protected workbook",
+    ),
     (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
@@ -55,6 +62,7 @@ class Sheet:
 
     name: str
     header: list[str]
+    # Padded to the header's width; a row broken by bad quoting may be longer.
     rows: list[list[str]]
     # The line (CSV) or row (XLSX) number of each row, as the user sees it.
     row_numbers: list[int]
@@ -65,8 +73,8 @@ class Sheet:
     header_row: int = 1
 
     def column(self, index: int) -> list[str]:
-        """Return one column's cells, "" where a row is short."""
-        return [row[index] if index < len(row) else "" for row in self.rows]
+        """Return one column's cells (rows are never shorter than the header)."""
+        return list(map(itemgetter(index), self.rows))
 
     def without(self, indexes: set[int]) -> Sheet:
         """Return a copy without the rows at these positions (summary rows, say)."""
@@ -93,22 +101,40 @@ def read_table(data: bytes, filename: str, *, is_header: HeaderTest | None = Non
     """Read a CSV, TSV, XLSX or ZIP upload into sheets.
 
     ``is_header`` recognises a known header row; without a match the first
-    row as wide as the table is taken.
+    row as full as a typical row is taken.
     """
     check_size(len(data))
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+    sheets = _read_file(data, filename, PurePosixPath(filename).name, is_header, allow_zip=True)
+    if not sheets:
         raise ImportRefused("This file is empty.")
-    kind = _sniff(data)
-    if kind == "zip":
-        return _read_zip(data, filename, is_header)
-    name = PurePosixPath(filename).name
-    if kind == "xlsx":
-        return _read_xlsx(data, filename, name, is_header)
+    return sheets
+
+
+def _read_file(
+    data: bytes, filename: str, name: str, is_header: HeaderTest | None, *, allow_zip: bool
+) -> list[Sheet]:
+    """Read one file, or one ZIP member, by what its bytes are (not by its name)."""
+    if not data.strip(_BLANK_BYTES):
+        return []
+    if data.startswith(_ZIP_MAGIC):
+        archive = _open_zip(data)
+        names = archive.namelist()
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return _read_xlsx(data, filename, name, is_header)
+        if any(n.startswith(("word/", "ppt/")) for n in names) or "mimetype" in names:
+            raise ImportRefused(
+                "This looks like an office document, not a CSV or XLSX export. "
+                "Save the table as .xlsx or CSV."
+            )
+        if not allow_zip:
+            raise ImportRefused(f"{name} inside the ZIP is itself a ZIP: unzip it first.")
+        return _read_zip(archive, filename, is_header)
+    _refuse_non_text(data)
     return _read_text(data, filename, name, is_header)
 
 
-def _sniff(data: bytes) -> str:
-    """Return "zip", "xlsx" or "text", or refuse naming what the file looks like."""
+def _refuse_non_text(data: bytes) -> None:
+    """Refuse images, PDFs and other binaries, naming what they look like."""
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ImportRefused(f"This looks like {what}, not a CSV or XLSX export.")
@@ -116,22 +142,11 @@ def _sniff(data: bytes) -> str:
         raise ImportRefused("This looks like a WebP image, not a CSV or XLSX export.")
     if data[4:8] == b"ftyp":
         raise ImportRefused("This looks like a video or an HEIC photo, not a CSV or XLSX export.")
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        names = _open_zip(data).namelist()
-        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        if any(n.startswith(("word/", "ppt/")) for n in names) or "mimetype" in names:
-            raise ImportRefused(
-                "This looks like an office document, not a CSV or XLSX export. "
-                "Save the table as .xlsx or CSV."
-            )
-        return "zip"
-    head = data[:8192].lstrip(codecs.BOM_UTF8).lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")):
+    head = data[:8192]
+    if head.lstrip(codecs.BOM_UTF8).lstrip().lower().startswith((b"<!doctype html", b"<html")):
         raise ImportRefused("This looks like a web page, not a CSV or XLSX export.")
-    if _utf16_without_bom(head) is None and _looks_binary(data[:8192]):
+    if _utf16_without_bom(head) is None and _looks_binary(head):
         raise ImportRefused("This looks like a binary file, not a CSV or XLSX export.")
-    return "text"
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -173,8 +188,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _read_zip(data: bytes, filename: str, is_header: HeaderTest | None) -> list[Sheet]:
-    archive = _open_zip(data)
+def _read_zip(archive: zipfile.ZipFile, filename: str, is_header: HeaderTest | None) -> list[Sheet]:
     sheets: list[Sheet] = []
     skipped: list[str] = []
     for member in archive.infolist():
@@ -190,15 +204,7 @@ def _read_zip(data: bytes, filename: str, is_header: HeaderTest | None) -> list[
             content = archive.read(member)
         except (zipfile.BadZipFile, OSError, NotImplementedError):
             raise ImportRefused(f"{path.name} inside the ZIP is damaged.") from None
-        if not content.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
-            continue
-        kind = _sniff(content)
-        if kind == "zip":
-            skipped.append(path.name)
-        elif kind == "xlsx":
-            sheets += _read_xlsx(content, filename, path.name, is_header)
-        else:
-            sheets += _read_text(content, filename, path.name, is_header)
+        sheets += _read_file(content, filename, path.name, is_header, allow_zip=False)
     if not sheets:
         found = f" (it holds: {', '.join(skipped[:5])})" if skipped else ""
         raise ImportRefused(f"This ZIP holds no CSV or XLSX export{found}.")
@@ -243,18 +249,15 @@ def _check_line_length(data: bytes) -> None:
             )
 
 
-def _read_text(
-    data: bytes, filename: str, name: str, is_header: HeaderTest | None
-) -> list[Sheet]:
+def _read_text(data: bytes, filename: str, name: str, is_header: HeaderTest | None) -> list[Sheet]:
     _check_line_length(data)
     lines = list(io.StringIO(_decode(data), newline=""))
-    start = 0
-    delimiter = None
-    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) <= 6:
-        delimiter = (lines[0].strip()[4:] or ",")[0]
-        start = 1
-    if delimiter is None:
-        delimiter = _sniff_delimiter(lines[start : start + 200])
+    first = lines[0].rstrip("\r\n").strip('"') if lines else ""
+    if first.lower().startswith("sep=") and len(first) <= 5:
+        # Excel's explicit delimiter line (Meta Insights writes one).
+        start, delimiter = 1, first[4:5] or ","
+    else:
+        start, delimiter = 0, _sniff_delimiter(lines[:200])
     blocks = _csv_blocks(lines, start, delimiter)
     sheets = []
     for i, (preamble, records) in enumerate(blocks):
@@ -262,17 +265,18 @@ def _read_text(
         sheet = _make_sheet(sheet_name, filename, preamble, records, is_header)
         if sheet is not None:
             sheets.append(sheet)
-    if not sheets:
-        raise ImportRefused("This file is empty.")
     return sheets
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
     """Pick the delimiter that splits the most rows into the same number of cells."""
-    sample = [line for line in lines if line.strip() and not line.startswith("#")][:50]
+    sample = [line for line in lines if line.strip() and not _is_comment(line, None)][:50]
     best, best_score = ",", (0, 0)
     for delimiter in (",", ";", "\t"):
-        widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter) if row)
+        try:
+            widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter) if row)
+        except csv.Error:  # the parse that follows reports it with its line number
+            continue
         if not widths:
             continue
         width, count = widths.most_common(1)[0]
@@ -281,14 +285,16 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-Record = tuple[int, list[str]]
+NumberedRow = tuple[int, list[str]]  # (line number, cells)
 
 
-def _csv_blocks(lines: list[str], start: int, delimiter: str) -> list[tuple[list[str], list[Record]]]:
-    """Split a text file into tables: ``#`` lines are preamble, and a ``#`` line after
-    data starts a new table (GA4 appends a second block).
+def _csv_blocks(
+    lines: list[str], start: int, delimiter: str
+) -> list[tuple[list[str], list[NumberedRow]]]:
+    """Split a text file into tables of (line number, cells) with their ``#`` preambles.
 
-    Comment lines are only looked for between records, so a quoted caption whose
+    A comment after data starts a new table (GA4 may append a second block).
+    Comments are only looked for between records, so a quoted caption whose
     second line starts with ``#hashtag`` stays inside its cell.
     """
     position = start
@@ -300,10 +306,10 @@ def _csv_blocks(lines: list[str], start: int, delimiter: str) -> list[tuple[list
             yield lines[position - 1]
 
     reader = csv.reader(physical_lines(), delimiter=delimiter, strict=False)
-    blocks: list[tuple[list[str], list[Record]]] = [([], [])]
+    blocks: list[tuple[list[str], list[NumberedRow]]] = [([], [])]
     while position < len(lines):
         line = lines[position]
-        if line.startswith("#"):
+        if _is_comment(line, delimiter):
             if blocks[-1][1]:
                 blocks.append(([], []))
             blocks[-1][0].append(line.lstrip("#").strip())
@@ -316,16 +322,25 @@ def _csv_blocks(lines: list[str], start: int, delimiter: str) -> list[tuple[list
             break
         except csv.Error as exc:
             raise ImportRefused(f"Line {number} cannot be read as CSV: {exc}.") from None
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():
             blocks[-1][1].append((number, cells))
     return [block for block in blocks if block[1]]
+
+
+def _is_comment(line: str, delimiter: str | None) -> bool:
+    """Tell a GA4 ``# …`` comment from a row that starts with ``#`` (Shopify's ``#1284,…``)."""
+    if not line.startswith("#"):
+        return False
+    return line[1:2] in ("", " ", "-", "\r", "\n") or (
+        delimiter is not None and delimiter not in line
+    )
 
 
 def _make_sheet(
     name: str,
     filename: str,
     preamble: list[str],
-    records: list[Record],
+    records: list[NumberedRow],
     is_header: HeaderTest | None,
 ) -> Sheet | None:
     if not records:
@@ -356,24 +371,23 @@ def _make_sheet(
     )
 
 
-def _header_index(records: list[Record], is_header: HeaderTest | None) -> int:
+def _header_index(records: list[NumberedRow], is_header: HeaderTest | None) -> int:
     scan = records[:HEADER_SCAN_ROWS]
     if is_header is not None:
         for i, (_, cells) in enumerate(scan):
             if is_header(cells):
                 return i
+    # Otherwise the first row as full as a typical row: titles above a table are narrower.
     filled = [sum(1 for c in cells if c.strip()) for _, cells in scan]
-    widest = max(filled)
-    threshold = max(2, (widest + 1) // 2) if widest >= 2 else 1
+    typical = statistics.median_high(filled)
+    threshold = max(2, typical) if max(filled) >= 2 else 1
     return next(i for i, count in enumerate(filled) if count >= threshold)
 
 
-def _read_xlsx(
-    data: bytes, filename: str, name: str, is_header: HeaderTest | None
-) -> list[Sheet]:
+def _read_xlsx(data: bytes, filename: str, name: str, is_header: HeaderTest | None) -> list[Sheet]:
+    """Read every visible worksheet; the caller has checked the ZIP with ``_open_zip``."""
     import openpyxl  # only XLSX uploads pay for it
 
-    _open_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
@@ -396,8 +410,6 @@ def _read_xlsx(
                 sheets.append(sheet)
     finally:
         workbook.close()
-    if not sheets:
-        raise ImportRefused("This file is empty.")
     return sheets
 
 

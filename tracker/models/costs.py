@@ -15,6 +15,7 @@ from .base import ExactDecimal, currency_check, non_negative, one_of, utcnow
 class CostLine(SQLModel, table=True):
     __tablename__ = "cost_line"
     __table_args__ = (
+        UniqueConstraint("campaign_id", "external_ref"),
         one_of("category", COST_CATEGORIES, "category"),
         currency_check("currency", "currency"),
         non_negative("amount", money=True),
@@ -38,6 +39,9 @@ class CostLine(SQLModel, table=True):
     hours: Decimal | None = Field(default=None, sa_type=ExactDecimal(10, 2))
     hourly_rate: Decimal | None = Field(default=None, sa_type=ExactDecimal(18, 4))
     description: str = Field(default="", max_length=400)
+    # Set on lines an import created (e.g. "tiktok_ads:<ad>:<day>"), so importing the same
+    # report again updates the line instead of adding a second one.
+    external_ref: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 
 

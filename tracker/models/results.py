@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from ..kpi import COUNT_KEYS
@@ -121,7 +130,11 @@ class Snapshot(SQLModel, table=True):
 
 
 class ImportBatch(SQLModel, table=True):
-    """One uploaded file: previewed first, committed whole or not at all."""
+    """One uploaded file: previewed first, committed whole or not at all.
+
+    `options` (JSON) holds the user's choices (format, "data as of" day, currency, how unknown
+    rows map); `summary` (JSON) what the preview found, then what the commit wrote.
+    """
 
     __tablename__ = "import_batch"
     __table_args__ = (one_of("status", ("previewed", "committed", "failed"), "status"),)
@@ -136,6 +149,26 @@ class ImportBatch(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
     committed_at: datetime | None = None
+    options: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    size_bytes: int = Field(default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": "0"})
+    rows_read: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The day figures are dated when the file does not say (default: the day of the upload).
+    captured_on: date | None = None
+    # The job committing a large file (tracker/jobs); not a foreign key, jobs live elsewhere.
+    job_id: int | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ImportFile(SQLModel, table=True):
+    """The uploaded bytes of a batch still to commit, kept in the database (not on one server's
+    disk) so any app server or worker can commit it; deleted once the batch is committed."""
+
+    __tablename__ = "import_file"
+
+    import_id: int = Field(
+        foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE"
+    )
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Click(SQLModel, table=True):

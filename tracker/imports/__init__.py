@@ -1,0 +1,1 @@
+"""Importing platform exports in the web app: upload, preview, commit, history."""
