@@ -36,12 +36,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two workers (the machines have two cores); a test file stays on one worker so its
+# module-scoped fixtures (a rendered recap, a loaded demo) are built once.
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile
+
 test-sqlite: $(STAMP) system-deps
-	$(BIN)/pytest --db=sqlite
+	$(PYTEST) --db=sqlite
 
 # The same suite on a real PostgreSQL server the tests start on a loopback port (browser tests once is enough).
 test-postgresql: $(STAMP) system-deps
-	$(BIN)/pytest --db=postgresql -m "not browser"
+	$(PYTEST) --db=postgresql -m "not browser"
 
 test: lint test-sqlite test-postgresql
 

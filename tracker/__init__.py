@@ -52,8 +52,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .influencers.views import bp as influencers_bp
     from .jobs.views import bp as jobs_bp
     from .links.views import bp as links_bp
-    from .results.views import bp as results_bp
     from .reporting.views import bp as reporting_bp
+    from .results.views import bp as results_bp
     from .sharing.views import bp as sharing_bp
     from .spend.views import bp as spend_bp
     from .tokens.views import bp as tokens_bp

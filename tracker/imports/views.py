@@ -28,11 +28,10 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import audit, formatting, labels
+from .. import audit, formatting
 from ..access import can_write, get_campaign_or_404
 from ..db import get_session
 from ..importers.commit import (
@@ -48,7 +47,8 @@ from ..importers.commit import (
 from ..importers.errors import ImportRefused
 from ..importers.matching import CAMPAIGN_LEVEL, SKIP, Options, describe
 from ..importers.reading import read_upload
-from ..models import Campaign, ImportBatch, Influencer, Job, Participation, User
+from ..influencers.service import participation_choices
+from ..models import Campaign, ImportBatch, Job, User
 from .forms import ChoicesForm, ConfirmForm, UploadForm, format_labels
 
 bp = Blueprint("imports", __name__)
@@ -74,17 +74,7 @@ def get_batch_or_404(campaign: Campaign, batch_id: int) -> ImportBatch:
 
 def _targets(campaign: Campaign) -> list[tuple[int, str, str]]:
     """(participation id, "Name · Platform", platform) of every influencer in the campaign."""
-    rows = (
-        get_session()
-        .exec(
-            select(Participation.id, Influencer.name, Participation.platform)
-            .join(Influencer, Influencer.id == Participation.influencer_id)
-            .where(Participation.campaign_id == campaign.id)
-            .order_by(func.lower(Influencer.name), Participation.platform)
-        )
-        .all()
-    )
-    return [(pid, f"{name} · {labels.label('platform', p)}", p) for pid, name, p in rows]
+    return participation_choices(get_session(), campaign.id)
 
 
 def _history(campaign: Campaign) -> list[dict[str, Any]]:

@@ -262,3 +262,21 @@ def remove_participation(session: Session, participation: Participation) -> list
     session.delete(participation)
     session.flush()
     return lines
+
+
+def participation_choices(session: Session, campaign_id: int) -> list[tuple[int, str, str]]:
+    """(participation id, "Name · Platform", platform) of every influencer in a campaign, by name."""
+    from sqlalchemy import func
+
+    from .. import labels
+
+    rows = session.exec(
+        select(Participation.id, Influencer.name, Participation.platform)
+        .join(Influencer, Influencer.id == Participation.influencer_id)
+        .where(Participation.campaign_id == campaign_id)
+        .order_by(func.lower(Influencer.name), Participation.platform)
+    ).all()
+    return [
+        (pid, f"{name} · {labels.label('platform', platform)}", platform)
+        for pid, name, platform in rows
+    ]

@@ -23,6 +23,7 @@ from ..currency import MissingRateError
 from ..db import get_session
 from ..errors import missing_rate_context
 from ..importers.urls import normalise_post_url, platform_of
+from ..influencers.service import participation_choices
 from ..kpi import METRIC_KEYS, engagement_rate, engagements
 from ..models import Campaign, Influencer, Participation, Post, Snapshot
 from .forms import (
@@ -43,17 +44,7 @@ def _lang() -> str:
 
 
 def _participations(campaign: Campaign) -> list[tuple[int, str]]:
-    rows = (
-        get_session()
-        .exec(
-            select(Participation.id, Influencer.name, Participation.platform)
-            .join(Influencer, Influencer.id == Participation.influencer_id)
-            .where(Participation.campaign_id == campaign.id)
-            .order_by(func.lower(Influencer.name))
-        )
-        .all()
-    )
-    return [(pid, f"{name} · {labels.label('platform', platform)}") for pid, name, platform in rows]
+    return [(pid, label) for pid, label, _ in participation_choices(get_session(), campaign.id)]
 
 
 def get_post_or_404(campaign: Campaign, post_id: int) -> Post:

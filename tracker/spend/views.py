@@ -12,12 +12,13 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 from sqlmodel import select
 
-from .. import analytics, audit, labels
+from .. import analytics, audit
 from ..access import can_write, get_campaign_or_404, require_role
 from ..currency import is_valid_currency
 from ..db import get_session
 from ..errors import missing_rate_context
-from ..models import Campaign, CostLine, ExchangeRate, Influencer, Participation
+from ..influencers.service import participation_choices
+from ..models import Campaign, CostLine, ExchangeRate
 from .forms import CostLineForm, RateForm
 from .service import (
     add_cost_line,
@@ -34,17 +35,7 @@ RATES_PAGE_SIZE = 100
 
 
 def _participations(campaign: Campaign) -> list[tuple[int, str]]:
-    rows = (
-        get_session()
-        .exec(
-            select(Participation.id, Influencer.name, Participation.platform)
-            .join(Influencer, Influencer.id == Participation.influencer_id)
-            .where(Participation.campaign_id == campaign.id)
-            .order_by(func.lower(Influencer.name))
-        )
-        .all()
-    )
-    return [(pid, f"{name} · {labels.label('platform', platform)}") for pid, name, platform in rows]
+    return [(pid, label) for pid, label, _ in participation_choices(get_session(), campaign.id)]
 
 
 def get_line_or_404(campaign: Campaign, line_id: int) -> CostLine:
