@@ -7,7 +7,8 @@ wherever it is shown. Results are plain dataclasses and dicts; no DataFrame leav
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -76,19 +77,37 @@ def _snapshot_frame(
 ) -> pd.DataFrame:
     """Snapshot history of the campaigns up to `as_of`, oldest first, as recorded.
 
-    A page asks for the same campaign's history several times (summary, influencer rows,
-    time series): within one request the last history read is kept on the session until
-    it writes, commits or rolls back, and a past `as_of` is a filter of it. Outside a
-    request (CLI, workers, tests) every call reads the database.
+    A page or a recap asks for the same campaign's history several times (summary,
+    influencer rows, time series): within one request, or inside `reading_history_once`,
+    the last history read is kept on the session until it writes, commits or rolls back,
+    and a past `as_of` is a filter of it. Elsewhere every call reads the database.
     """
     key = tuple(int(i) for i in campaign_ids)
-    if not has_request_context():
+    scope = request._get_current_object() if has_request_context() else None
+    scope = scope or session.info.get(_CACHE_SCOPE)
+    if scope is None:
         return _as_of(_read_history(session, key), as_of)
     cached = session.info.get(_HISTORY_CACHE)
-    if cached is None or cached[0] != key or cached[1] is not request._get_current_object():
-        cached = (key, request._get_current_object(), _read_history(session, key))
+    if cached is None or cached[0] != key or cached[1] is not scope:
+        cached = (key, scope, _read_history(session, key))
         session.info[_HISTORY_CACHE] = cached  # one entry: memory stays one history's
     return _as_of(cached[2], as_of).copy()
+
+
+_CACHE_SCOPE = "tracker.analytics.cache_scope"
+
+
+@contextmanager
+def reading_history_once(session: Session) -> Iterator[None]:
+    """Read each campaign's history once for the work inside (a recap, a job), not per figure."""
+    token = object()
+    session.info[_CACHE_SCOPE] = token
+    try:
+        yield
+    finally:
+        if session.info.get(_CACHE_SCOPE) is token:
+            session.info.pop(_CACHE_SCOPE, None)
+        session.info.pop(_HISTORY_CACHE, None)
 
 
 def _as_of(history: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
@@ -322,6 +341,33 @@ def _totals(frame: pd.DataFrame) -> dict[str, int | Decimal | None]:
             out[key] = sum((Decimal(v) for v in values), Decimal(0))
         else:
             out[key] = int(values.sum())
+    return out
+
+
+def _totals_by(frame: pd.DataFrame, key: str) -> dict[int, dict[str, int | Decimal | None]]:
+    """`_totals` of each group of `frame` by `key`, in one vectorised pass (not one per group)."""
+    frame = frame[frame[key].notna()]
+    if frame.empty:
+        return {}
+    groups = frame[key].astype("int64")
+    counts = [k for k in kpi.METRIC_KEYS if k not in kpi.MONEY_KEYS and k in frame]
+    # Int64 sums with min_count=1: a metric no row of the group carries stays NA (None).
+    sums = frame[counts].groupby(groups).sum(min_count=1)
+    out: dict[int, dict[str, int | Decimal | None]] = {}
+    columns = [sums[k].tolist() for k in counts]
+    for i, group in enumerate(sums.index.tolist()):
+        totals: dict[str, int | Decimal | None] = dict.fromkeys(kpi.METRIC_KEYS)
+        for k, values in zip(counts, columns, strict=True):
+            value = values[i]
+            totals[k] = None if pd.isna(value) else int(value)
+        out[int(group)] = totals
+    for money in kpi.MONEY_KEYS:
+        if money not in frame:
+            continue
+        carried = frame[frame[money].notna()]
+        for group, value in zip(groups.loc[carried.index], carried[money], strict=True):
+            totals = out[int(group)]
+            totals[money] = (totals[money] or Decimal(0)) + Decimal(value)
     return out
 
 
@@ -573,15 +619,10 @@ def _participation_rows(
             .group_by(Post.participation_id)
         ).all()
     )
-    scopes = results.scopes
-    by_participation = {
-        pid: group
-        for pid, group in scopes[scopes["participation_id"].notna()].groupby("participation_id")
-    }
+    by_participation = _totals_by(results.scopes, "participation_id")
     out = []
     for part, influencer in rows:
-        group = by_participation.get(part.id)
-        totals = _totals(group) if group is not None else {k: None for k in kpi.METRIC_KEYS}
+        totals = by_participation.get(part.id) or {k: None for k in kpi.METRIC_KEYS}
         # No direct cost line means no cost recorded yet: its KPIs are undefined, not free.
         direct = costs[part.campaign_id].direct.get(part.id)
         tier, overridden = effective_tier(part.followers_at_join, part.tier_override, bands)
@@ -1055,7 +1096,9 @@ def _day(value: datetime | date | None) -> date | None:
 class CostLineRow:
     line: CostLine
     converted: Decimal | None  # in the campaign currency; None when its rate is missing
-    rate: Decimal | None  # 1 line currency = rate campaign currency (None: same currency or missing)
+    rate: (
+        Decimal | None
+    )  # 1 line currency = rate campaign currency (None: same currency or missing)
     rate_on: date | None
     missing: MissingRateError | None
 
@@ -1076,7 +1119,9 @@ def cost_breakdown(session: Session, campaign: Campaign) -> CostBreakdown:
     rows, missing = [], []
     for line in lines:
         try:
-            converted = rates.convert(line.amount, line.currency, campaign.currency, line.incurred_on)
+            converted = rates.convert(
+                line.amount, line.currency, campaign.currency, line.incurred_on
+            )
             quote = (
                 rates.quote(line.currency, campaign.currency, line.incurred_on)
                 if line.currency != campaign.currency
@@ -1100,5 +1145,4 @@ def post_totals(
     """Each post's as-of values (latest snapshot carrying each metric), keyed by post id."""
     rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
     scopes = load_results(session, [campaign], rates, as_of).scopes
-    posts = scopes[scopes["post_id"].notna()]
-    return {int(pid): _totals(group) for pid, group in posts.groupby("post_id")}
+    return _totals_by(scopes, "post_id")

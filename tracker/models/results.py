@@ -165,9 +165,7 @@ class ImportFile(SQLModel, table=True):
 
     __tablename__ = "import_file"
 
-    import_id: int = Field(
-        foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE"
-    )
+    import_id: int = Field(foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE")
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

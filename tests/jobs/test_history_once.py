@@ -1,0 +1,59 @@
+"""A recap job reads each campaign's snapshot history once, and never serves stale figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tracker import analytics
+
+from ..reference import EXPECTED, build_reference
+
+END = date(2026, 4, 1)
+
+
+def _count_reads(monkeypatch) -> list[tuple[int, ...]]:
+    reads: list[tuple[int, ...]] = []
+    real = analytics._read_history
+
+    def counting(session, key):
+        reads.append(key)
+        return real(session, key)
+
+    monkeypatch.setattr(analytics, "_read_history", counting)
+    return reads
+
+
+def test_inside_a_job_the_history_is_read_once_for_every_figure(factory, session, monkeypatch):
+    ref = build_reference(factory)
+    reads = _count_reads(monkeypatch)
+    with analytics.reading_history_once(session):
+        summary = analytics.campaign_summary(session, ref.campaign, today=END)
+        rows = analytics.participation_rows(session, ref.campaign)
+        series = dict(analytics.daily_series(session, ref.campaign, metrics=["views"])["views"])
+        past = analytics.campaign_summary(session, ref.campaign, today=END, as_of=date(2026, 3, 9))
+    assert reads == [(ref.campaign.id,)]
+    assert (
+        summary.totals["views"] == EXPECTED["views"]
+        and summary.cost.total == EXPECTED["cost_total"]
+    )
+    assert {r.influencer: r.totals["views"] for r in rows}["Léa Glow"] == 20_000
+    assert series[date(2026, 3, 8)] == 410_000
+    assert past.totals["views"] == 410_000, "a past as-of day filters the history read once"
+
+
+def test_a_write_inside_the_job_makes_the_next_figure_read_again(factory, session, monkeypatch):
+    ref = build_reference(factory)
+    reads = _count_reads(monkeypatch)
+    with analytics.reading_history_once(session):
+        before = analytics.campaign_summary(session, ref.campaign, today=END).totals["views"]
+        factory.snapshot(
+            campaign=ref.campaign,
+            post=ref.posts["noah"],
+            captured_on=date(2026, 3, 20),
+            views=90_000,
+        )
+        after = analytics.campaign_summary(session, ref.campaign, today=END).totals["views"]
+    assert (before, after) == (470_000, 510_000)
+    assert len(reads) == 2
+    analytics.campaign_summary(session, ref.campaign, today=END)
+    assert len(reads) == 3, "outside a job or a request every call reads the database"

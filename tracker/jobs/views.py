@@ -1,0 +1,138 @@
+"""Job pages: progress and result of one job (polled as JSON by static/jobs.js), and retry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import can_write
+from ..db import get_session
+from ..models import Job, Report
+from .registry import JobError
+from .service import as_dict, reap_stale, recent_jobs, refresh_status, retry
+
+bp = Blueprint("jobs", __name__)
+
+KIND_LABELS = {
+    "recap": _l("Recap PDF"),
+    "recap_batch": _l("Recaps"),
+    "import": _l("Import"),
+    "import_preview": _l("Import preview"),
+}
+RESULT_LABELS = {
+    "created": _l("Rows created"),
+    "updated": _l("Rows updated"),
+    "unchanged": _l("Rows unchanged"),
+    "rows": _l("Rows read"),
+    "recaps": _l("Recaps rendered"),
+    "errors": _l("Problems"),
+}
+# Where a recap can be downloaded, by the reporting blueprint's endpoint name.
+REPORT_ENDPOINTS = ("reporting.report",)
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "kind_labels": {k: str(v) for k, v in KIND_LABELS.items()},
+        "status_labels": {
+            "queued": _("Queued"),
+            "running": _("Running"),
+            "done": _("Done"),
+            "failed": _("Failed"),
+        },
+    }
+
+
+def get_job_or_404(job_id: int) -> Job:
+    """A job of the user's workspace; brand users see only the jobs they started."""
+    job = get_session().get(Job, job_id)
+    if job is None or job.workspace_id != current_user.workspace_id:
+        abort(404)
+    if current_user.role == "brand" and job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs")
+def index():
+    """The workspace's recent jobs, newest first."""
+    db = get_session()
+    if reap_stale(db, stale_seconds=current_app.config["JOBS_STALE_SECONDS"]):
+        db.commit()
+    user_id = current_user.id if current_user.role == "brand" else None
+    jobs = recent_jobs(db, current_user.workspace_id, user_id=user_id)
+    return render_template("jobs/index.html", jobs=[as_dict(j) for j in jobs])
+
+
+@bp.get("/jobs/<int:job_id>")
+def show(job_id: int):
+    """One job: status, progress, result or error, and a retry button once it failed."""
+    db = get_session()
+    job = refresh_status(db, get_job_or_404(job_id))
+    info = as_dict(job)
+    result = info["result"] or {}
+    items = [
+        (str(RESULT_LABELS[k]), "; ".join(map(str, v)) if isinstance(v, list) else v)
+        for k, v in result.items()
+        if k in RESULT_LABELS and v not in ([], None)
+    ]
+    return render_template(
+        "jobs/show.html",
+        job=info,
+        kind_label=str(KIND_LABELS.get(job.kind, job.kind)),
+        reports=_reports(info),
+        result_items=items,
+        report_url=_report_url,
+    )
+
+
+@bp.get("/jobs/<int:job_id>.json")
+def status(job_id: int):
+    """The job's status for polling."""
+    job = refresh_status(get_session(), get_job_or_404(job_id))
+    return as_dict(job)
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@can_write
+def retry_job(job_id: int):
+    """Queue a failed job again."""
+    db = get_session()
+    job = refresh_status(db, get_job_or_404(job_id))
+    try:
+        retry(db, job)
+    except JobError as exc:
+        flash(str(exc))
+        return redirect(url_for("jobs.show", job_id=job_id))
+    db.commit()
+    flash(_("The job was queued again."))
+    return redirect(url_for("jobs.show", job_id=job_id))
+
+
+def _reports(info: dict) -> list[Report]:
+    """Recaps a finished job produced, to link from its page."""
+    ids = (info.get("result") or {}).get("report_ids") or []
+    if not ids:
+        return []
+    from sqlmodel import select
+
+    rows = get_session().exec(select(Report).where(Report.id.in_(ids)).order_by(Report.id)).all()
+    return [r for r in rows if _report_visible(r)]
+
+
+def _report_url(report: Report) -> str | None:
+    for endpoint in REPORT_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, report_id=report.id)
+    return None
+
+
+def _report_visible(report: Report) -> bool:
+    from ..access import visible_campaigns_query
+    from ..models import Campaign
+
+    row = get_session().exec(visible_campaigns_query().where(Campaign.id == report.campaign_id))
+    return row.first() is not None
