@@ -19,9 +19,10 @@ from tracker.links.loadtest import _no_control_socket, _wait_until_serving, free
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server(workdir: Path | None = None) -> Iterator[str]:
+    """A throwaway Redis on a loopback port (no persistence), stopped by its process id."""
     port = free_port()
-    workdir = tempfile.mkdtemp(prefix="bench-redis-")
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="bench-redis-"))
     proc = subprocess.Popen(
         [
             shutil.which("redis-server"),
@@ -36,7 +37,7 @@ def redis_server() -> Iterator[str]:
             "--daemonize",
             "no",
             "--dir",
-            workdir,
+            str(workdir),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -50,16 +51,15 @@ def redis_server() -> Iterator[str]:
             client.ping()
             break
         except Exception:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise
+                raise RuntimeError("redis-server did not start") from None
             time.sleep(0.05)
     try:
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _status_mb(pid: int, field: str) -> float:
