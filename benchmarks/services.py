@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.config import PROJECT_ROOT
-from tracker.links.loadtest import _no_control_socket, _wait_until_serving, free_port
+from tracker.links.loadtest import free_port, gunicorn
 
 
 @contextmanager
@@ -125,59 +125,17 @@ def tracker_worker(database_url: str, redis_url: str, workdir: Path) -> Iterator
 @contextmanager
 def serve_minimal(database_url: str, participation_id: int, *, workers: int = 2) -> Iterator[int]:
     """gunicorn with the minimal raw-insert redirect app (benchmarks/minimal_click.py)."""
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "BENCH_PARTICIPATION_ID": str(participation_id),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        *_no_control_socket(),
-        "benchmarks.minimal_click:app",
-    ]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
-        try:
-            _wait_ready(process, port, log)
-            yield port
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    # Ready at its first answer: "/" is a 404 there and, unlike /l/<code>, records nothing.
+    with gunicorn(
+        "benchmarks.minimal_click:app", env, workers=workers, ready_path="/", ready_status=None
+    ) as port:
+        yield port
 
 
-def _wait_ready(process: subprocess.Popen, port: int, log) -> None:
-    import http.client
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/")
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the reference server did not start")
-
-
-__all__ = ["redis_server", "serve_minimal", "tracker_worker", "_wait_until_serving"]
+__all__ = ["redis_server", "serve_minimal", "tracker_worker"]

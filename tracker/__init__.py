@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, db, errors, layout, security, templating
-from .config import PROJECT_ROOT, from_environment
+from .config import PROJECT_ROOT, from_environment, trusted_proxies
 from .extensions import babel, csrf, limiter, login_manager
 from .i18n import compile_catalogs, select_locale
 from .jobs import service as jobs_service
@@ -28,6 +29,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    proxies = trusted_proxies(app.config["TRACKER_TRUSTED_PROXIES"])
+    if proxies:
+        # Behind n proxies the client is the n-th address from the right of X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     csrf.init_app(app)

@@ -23,6 +23,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "JOBS_STALE_SECONDS": float(os.environ.get("TRACKER_JOB_STALE_SECONDS", 60)),
         # Extra modules that register job handlers, comma-separated (plug-ins, tests).
         "JOBS_EXTRA_MODULES": os.environ.get("TRACKER_JOB_MODULES", ""),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+        # (werkzeug's ProxyFix); 0 trusts none, so no visitor can pick their own IP.
+        "TRACKER_TRUSTED_PROXIES": trusted_proxies(os.environ.get("TRACKER_TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
@@ -48,3 +51,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
             )
         ),
     }
+
+
+def trusted_proxies(value: object) -> int:
+    """How many proxies to trust: a whole number ≥ 0; anything else stops the start with a reason."""
+    try:
+        count = int(str(value).strip() or "0")
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(
+            f"TRACKER_TRUSTED_PROXIES must be a whole number of proxies, 0 or more (got {value!r})"
+        )
+    return count

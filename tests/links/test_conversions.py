@@ -17,6 +17,9 @@ from tracker.models import Conversion
 from .conftest import BROWSER, OTHER_SECRET, SECRET
 
 URL = "/api/v1/conversions"
+# The tclid of click 987654 under SECRET_KEY "test-secret", computed by hand:
+# base64url(HMAC-SHA256(HMAC-SHA256("test-secret", "tracker.links.click-id"), "987654")), 16 chars.
+SIGNED_987654 = "987654.d1FAS3nEIBAiMP-O"
 
 
 def post(client, body, secret=SECRET, header="bearer"):
@@ -34,13 +37,18 @@ def conversions(session):
     return session.exec(select(Conversion).order_by(Conversion.id)).all()
 
 
-def follow(client, code) -> int:
+def follow(client, code) -> str:
+    """Follow a tracked link as a browser; return the tclid the landing URL carries."""
     location = client.get(f"/l/{code}", headers={"User-Agent": BROWSER}).headers["Location"]
-    return int(parse_qs(urlsplit(location).query)["tclid"][0])
+    return parse_qs(urlsplit(location).query)["tclid"][0]
+
+
+def row_id(tclid: str) -> int:
+    return int(tclid.split(".")[0])
 
 
 def field_errors(response) -> dict[str, str]:
-    return {e["field"]: e["reason"] for e in response.get_json()["errors"]}
+    return response.get_json()["fields"]
 
 
 def test_an_order_with_a_promo_code_is_attributed_to_its_creator(client, session, linked):
@@ -77,15 +85,16 @@ def test_an_order_carrying_the_click_id_is_attributed_to_the_clicked_link(client
     tclid = follow(client, linked.noah.link_code)
 
     response = post(
-        client, {"order_id": "1002", "amount": 24.5, "currency": "EUR", "click_id": str(tclid)}
+        client, {"order_id": "1002", "amount": 24.5, "currency": "EUR", "click_id": tclid}
     )
 
     assert response.status_code == 201
+    assert response.get_json()["click_id"] == row_id(tclid)
     [row] = conversions(session)
     assert (row.attributed_by, row.participation_id, row.click_id) == (
         "click",
         linked.noah.id,
-        tclid,
+        row_id(tclid),
     )
 
 
@@ -107,7 +116,7 @@ def test_the_promo_code_wins_over_a_click_on_another_creators_link(client, sessi
     assert (row.attributed_by, row.participation_id, row.click_id) == (
         "promo_code",
         linked.lea.id,
-        tclid,
+        row_id(tclid),
     )
 
 
@@ -207,15 +216,15 @@ def test_both_ways_of_sending_the_secret_work(client, session, linked, header):
 
 
 @pytest.mark.parametrize(
-    ("secret", "header", "error"),
+    ("secret", "header", "error", "message"),
     [
-        ("wrong-secret", "bearer", "invalid conversion secret"),
-        (SECRET[:-1], "x-tracker-secret", "invalid conversion secret"),
-        ("", None, "missing conversion secret"),
+        ("wrong-secret", "bearer", "invalid_token", "The conversion secret is unknown"),
+        (SECRET[:-1], "x-tracker-secret", "invalid_token", "The conversion secret is unknown"),
+        ("", None, "authentication_required", "Send the campaign's conversion secret"),
     ],
 )
 def test_a_wrong_or_missing_secret_is_401_and_records_nothing(
-    client, session, linked, secret, header, error
+    client, session, linked, secret, header, error, message
 ):
     response = post(
         client,
@@ -225,7 +234,9 @@ def test_a_wrong_or_missing_secret_is_401_and_records_nothing(
     )
 
     assert response.status_code == 401
-    assert response.get_json()["error"].startswith(error)
+    body = response.get_json()
+    assert (body["error"], body["fields"]) == (error, {})
+    assert body["message"].startswith(message)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert conversions(session) == []
 
@@ -320,14 +331,25 @@ def test_another_campaigns_secret_cannot_attribute_to_this_campaign(
             "is in the future",
         ),
         (
-            {"order_id": "1", "amount": "5", "currency": "EUR", "click_id": 987654},
+            # correctly signed (SECRET_KEY "test-secret"), but no such click
+            {"order_id": "1", "amount": "5", "currency": "EUR", "click_id": SIGNED_987654},
             "click_id",
             "is not a click on this campaign's links",
         ),
         (
+            {"order_id": "1", "amount": "5", "currency": "EUR", "click_id": 987654},
+            "click_id",
+            "is not a click id of this tracker",
+        ),
+        (
             {"order_id": "1", "amount": "5", "currency": "EUR", "click_id": "abc"},
             "click_id",
-            "valid integer",
+            "is not a click id of this tracker",
+        ),
+        (
+            {"order_id": "1", "amount": "5", "currency": "EUR", "click_id": "x" * 41},
+            "click_id",
+            "at most 40 characters",
         ),
         (
             {"order_id": "1", "amount": "5", "currency": "EUR", "promo_code": "NOPE"},
@@ -345,6 +367,7 @@ def test_bad_input_is_422_naming_the_field_and_reason(client, session, linked, b
     response = post(client, body)
 
     assert response.status_code == 422
+    assert response.get_json()["error"] == "validation_failed"
     errors = field_errors(response)
     assert field in errors, errors
     assert reason in errors[field]
@@ -358,28 +381,52 @@ def test_several_bad_fields_are_reported_together(client, linked):
 
 
 @pytest.mark.parametrize(
-    ("raw", "error"),
+    ("raw", "message", "reason"),
     [
-        ("{not json", "the body is not valid JSON"),
-        ('{"order_id": "1", "amount": NaN, "currency": "EUR"}', "the body is not valid JSON"),
-        ('[{"order_id": "1"}]', "the body must be a JSON object"),
+        ("{not json", "The body is not valid JSON.", "Expecting property name"),
+        (
+            '{"order_id": "1", "amount": NaN, "currency": "EUR"}',
+            "The body is not valid JSON.",
+            "NaN is not a number",
+        ),
+        ('[{"order_id": "1"}]', "The body must be a JSON object.", "is not an object"),
     ],
 )
-def test_a_body_that_is_not_a_json_object_is_400(client, session, linked, raw, error):
+def test_a_body_that_is_not_a_json_object_is_400(client, session, linked, raw, message, reason):
     response = post(client, raw)
 
     assert response.status_code == 400
-    assert response.get_json()["error"] == error
-    assert response.get_json()["errors"][0]["field"] == "(body)"
+    body = response.get_json()
+    assert (body["error"], body["message"]) == ("bad_request", message)
+    assert list(body["fields"]) == ["(body)"]
+    assert reason in body["fields"]["(body)"]
     assert conversions(session) == []
 
 
-def test_an_oversized_body_is_refused(client, linked):
+def test_an_oversized_body_is_refused(client, session, linked):
     response = post(
         client, {"order_id": "1", "amount": "5", "currency": "EUR", "note": "x" * 20_000}
     )
 
     assert response.status_code == 413
+    assert response.get_json() == {
+        "error": "too_large",
+        "message": "The body is larger than 16384 bytes.",
+        "fields": {"(body)": "is larger than 16384 bytes"},
+    }
+    assert conversions(session) == []
+
+
+def test_errors_have_the_json_apis_shape_and_are_never_cached(client, linked):
+    response = post(client, {"order_id": "1", "amount": "-1", "currency": "EUR"})
+
+    assert response.status_code == 422
+    assert response.headers["Cache-Control"] == "no-store, private"
+    assert response.get_json() == {
+        "error": "validation_failed",
+        "message": "The request has invalid fields.",
+        "fields": {"amount": "Input should be greater than or equal to 0"},
+    }
 
 
 @pytest.mark.parametrize(

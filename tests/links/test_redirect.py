@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import time
@@ -25,6 +26,13 @@ def _at(monkeypatch, moment: datetime) -> None:
     monkeypatch.setattr("tracker.links.views.utcnow", lambda: moment)
 
 
+def _signed(click_id: int) -> str:
+    """The tclid docs/tracking.md specifies, under the tests' SECRET_KEY "test-secret"."""
+    key = hmac.new(b"test-secret", b"tracker.links.click-id", hashlib.sha256).digest()
+    digest = hmac.new(key, str(click_id).encode(), hashlib.sha256).digest()
+    return f"{click_id}.{base64.urlsafe_b64encode(digest).decode()[:16]}"
+
+
 def test_redirect_keeps_the_destination_and_adds_utm_parameters_and_the_click_id(
     client, session, linked
 ):
@@ -35,7 +43,7 @@ def test_redirect_keeps_the_destination_and_adds_utm_parameters_and_the_click_id
     assert response.headers["Location"] == (
         "https://shop.example/eclat?ref=bio&lang=fr"
         "&utm_source=tiktok&utm_medium=influencer&utm_campaign=printemps-eclat"
-        f"&utm_content={linked.lea.link_code}&tclid={click.id}#buy"
+        f"&utm_content={linked.lea.link_code}&tclid={_signed(click.id)}#buy"
     )
     assert response.headers["Cache-Control"] == "no-store, private"
 
@@ -60,7 +68,8 @@ def test_utm_parameters_already_on_the_destination_are_replaced_not_repeated(
     [click] = _clicks(session)
     assert location == (
         "https://shop.example/p?a=1&utm_source=tiktok&utm_medium=influencer"
-        f"&utm_campaign=printemps-eclat&utm_content={linked.lea.link_code}&tclid={click.id}"
+        f"&utm_campaign=printemps-eclat&utm_content={linked.lea.link_code}"
+        f"&tclid={_signed(click.id)}"
     )
 
 

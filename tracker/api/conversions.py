@@ -7,7 +7,7 @@ same models so it cannot drift from them.
 
 from __future__ import annotations
 
-from ..links.schemas import ConversionRequest, ConversionResponse, ErrorResponse
+from ..links.schemas import ConversionRequest, ConversionResponse
 from .blueprint import api
 from .registry import Operation
 
@@ -20,16 +20,16 @@ api.document_external(
         tag="conversions",
         description="Send the campaign's conversion secret as `Authorization: Bearer <secret>` "
         "or `X-Tracker-Secret` (shown on the campaign's Tracked links page); an API token is "
-        "not accepted here. The order is attributed by promo code, else by the click id. "
-        "The same order id twice records it once: the second answer is 200 with "
-        "`duplicate: true`. Errors here are `{error, errors: [{field, reason}]}`.",
+        "not accepted here. The order is attributed by promo code, else by the click id "
+        "(the landing URL's signed `tclid`, sent unchanged). The same order id twice records "
+        "it once: the second answer is 200 with `duplicate: true`. Errors are the API's "
+        "`{error, message, fields}`.",
         body=ConversionRequest,
         response=ConversionResponse,
         status=201,
         other_successes={200: "Already recorded: the first record, with duplicate: true"},
         public=True,
         security=[{"conversionSecret": []}, {"conversionSecretHeader": []}],
-        error_model=ErrorResponse,
         extra_responses={
             401: "No conversion secret, or an unknown one.",
             413: "The body is too large.",

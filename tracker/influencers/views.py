@@ -15,7 +15,15 @@ from ..access import can_write, get_campaign_or_404, require_role
 from ..currency import MissingRateError
 from ..db import get_session
 from ..errors import missing_rate_context
-from ..models import PLATFORMS, Campaign, Influencer, Participation, SocialAccount, Workspace
+from ..models import (
+    PLATFORMS,
+    Campaign,
+    Influencer,
+    Participation,
+    SocialAccount,
+    Workspace,
+    utcnow,
+)
 from ..spend.service import describe_cost_line
 from ..tiers import TIERS, effective_tier, tier_for
 from .forms import EditParticipationForm, InfluencerForm, JoinForm
@@ -70,7 +78,10 @@ def _accounts(influencer_ids: list[int]) -> dict[int, list[SocialAccount]]:
 @bp.get("/influencers")
 @workspace_reader
 def index():
-    """Search and filter the workspace's influencers; tiers are derived from today's followers."""
+    """Search and filter the workspace's influencers; tiers are derived from today's followers.
+
+    Archived influencers are listed apart (`status=archived`), where they can be restored.
+    """
     db = get_session()
     bands = analytics.tier_bands(_workspace())
     args = {
@@ -80,8 +91,10 @@ def index():
         "niche": request.args.get("niche", ""),
         "country": request.args.get("country", ""),
     }
+    archived = request.args.get("status") == "archived"
     query = select(Influencer).where(
-        Influencer.workspace_id == current_user.workspace_id, Influencer.archived_at.is_(None)
+        Influencer.workspace_id == current_user.workspace_id,
+        Influencer.archived_at.is_not(None) if archived else Influencer.archived_at.is_(None),
     )
     if args["q"]:
         pattern = f"%{args['q'].lower().lstrip('@')}%"
@@ -131,6 +144,12 @@ def index():
         else {}
     )
     facets = _facets(db)
+    archived_count = db.exec(
+        select(func.count()).where(
+            Influencer.workspace_id == current_user.workspace_id,
+            Influencer.archived_at.is_not(None),
+        )
+    ).one()
     return render_template(
         "influencers/index.html",
         influencers=influencers,
@@ -138,7 +157,10 @@ def index():
         campaign_counts=campaign_counts,
         tier_of=lambda followers: tier_for(followers, bands),
         args=args,
-        query_args={k: v for k, v in args.items() if v},
+        archived=archived,
+        archived_count=archived_count,
+        query_args={k: v for k, v in args.items() if v}
+        | ({"status": "archived"} if archived else {}),
         filtered=any(args.values()),
         facets=facets,
         page=page,
@@ -216,6 +238,42 @@ def edit(influencer_id: int):
         participations=participations,
         tier_of=lambda p: effective_tier(p.followers_at_join, p.tier_override, bands),
     ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/influencers/<int:influencer_id>/archive")
+@can_write
+def archive(influencer_id: int):
+    """Archive an influencer (off the list and the join form) or restore one (archived=0).
+
+    Their campaigns, figures and tracked links stay as they are: archiving only tidies the roster.
+    """
+    influencer = get_influencer_or_404(influencer_id)
+    archived = request.form.get("archived", "1") == "1"
+    db = get_session()
+    if (influencer.archived_at is not None) != archived:
+        influencer.archived_at = utcnow() if archived else None
+        db.add(influencer)
+        audit.record(
+            db,
+            workspace_id=current_user.workspace_id,
+            user_id=current_user.id,
+            action="archive" if archived else "restore",
+            entity="influencer",
+            entity_id=influencer.id,
+            detail={"name": influencer.name},
+        )
+        db.commit()
+    if archived:
+        flash(
+            _(
+                "%(name)s archived: no longer listed nor offered for new campaigns.",
+                name=influencer.name,
+            ),
+            "info",
+        )
+        return redirect(url_for("influencers.index"))
+    flash(_("%(name)s restored.", name=influencer.name), "success")
+    return redirect(url_for("influencers.edit", influencer_id=influencer.id))
 
 
 # ---------------------------------------------------------------------------- a campaign's influencers

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -83,23 +83,21 @@ def _no_control_socket() -> list[str]:
 
 
 @contextmanager
-def serve(
-    database_url: str,
+def gunicorn(
+    app: str,
+    env: Mapping[str, str],
     *,
     workers: int = 2,
-    secret_key: str = "loadtest-secret",
+    ready_path: str = "/l/serverready",
+    ready_status: int | None = 404,
     startup_timeout: float = 30.0,
 ) -> Iterator[int]:
-    """Run gunicorn (sync workers) on a free 127.0.0.1 port; yield the port, then stop it."""
+    """Run a WSGI `app` ("module:callable") under gunicorn, sync workers, on a free loopback port.
+
+    Yields the port once `ready_path` answers `ready_status` (any answer when None), then stops
+    the server. The tracker and the benchmark's reference server both start this way.
+    """
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secret_key,
-        "TRACKER_RATELIMIT": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    env.pop("REDIS_URL", None)
     command = [
         sys.executable,
         "-m",
@@ -113,12 +111,12 @@ def serve(
         "--log-level",
         "warning",
         *_no_control_socket(),
-        "tracker:create_app()",
+        app,
     ]
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=dict(env), stdout=log, stderr=log)
         try:
-            _wait_until_serving(process, port, startup_timeout, log)
+            _wait_until_serving(process, port, startup_timeout, log, ready_path, ready_status)
             yield port
         finally:
             process.send_signal(signal.SIGINT)  # quick shutdown; TERM waits for idle workers
@@ -129,8 +127,37 @@ def serve(
                 process.wait()
 
 
+@contextmanager
+def serve(
+    database_url: str,
+    *,
+    workers: int = 2,
+    secret_key: str = "loadtest-secret",
+    startup_timeout: float = 30.0,
+) -> Iterator[int]:
+    """Run the tracker under gunicorn (sync workers) on a free 127.0.0.1 port; yield the port."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
+        "TRACKER_RATELIMIT": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.pop("REDIS_URL", None)
+    # An unknown link answers 404 once a worker has loaded the app.
+    with gunicorn(
+        "tracker:create_app()", env, workers=workers, startup_timeout=startup_timeout
+    ) as port:
+        yield port
+
+
 def _wait_until_serving(
-    process: subprocess.Popen, port: int, timeout: float, log: IO[bytes]
+    process: subprocess.Popen,
+    port: int,
+    timeout: float,
+    log: IO[bytes],
+    path: str,
+    status: int | None,
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -138,14 +165,19 @@ def _wait_until_serving(
             log.seek(0)
             raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-2000:]}")
         try:
-            # An unknown link answers 404 once a worker has loaded the app.
-            status, _location = _get(port, "/l/serverready", BROWSER_UA, timeout=2)
-            if status == 404:
+            answered, _location = _get(port, path, BROWSER_UA, timeout=2)
+            if status is None or answered == status:
                 return
         except OSError:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout} s")
+
+
+def click_id_of(tclid: str) -> int | None:
+    """The click row id a tclid names: "48213.<signature>" (the tracker) or "48213" (a reference)."""
+    number = tclid.split(".", 1)[0]
+    return int(number) if number.isdigit() else None
 
 
 def fire(
@@ -161,7 +193,8 @@ def fire(
         if status != 302:
             return None, f"{path}: HTTP {status}"
         tclid = parse_qs(urlsplit(location).query).get("tclid", [""])[0]
-        return (int(tclid), "") if tclid.isdigit() else (None, f"{path}: no tclid in {location}")
+        click_id = click_id_of(tclid)
+        return (click_id, "") if click_id is not None else (None, f"{path}: no tclid in {location}")
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:

@@ -12,7 +12,7 @@ from ..currency import is_valid_currency
 
 MAX_ORDER_ID = 80
 MAX_PROMO_CODE = 40
-MAX_CLICK_ID = 2**63 - 1
+MAX_CLICK_TOKEN = 40
 
 
 class ConversionRequest(BaseModel):
@@ -35,7 +35,12 @@ class ConversionRequest(BaseModel):
                     "occurred_at": "2026-03-10T14:03:00+01:00",
                     "promo_code": "LEA15",
                 },
-                {"order_id": "1002", "amount": 24.5, "currency": "EUR", "click_id": 48213},
+                {
+                    "order_id": "1002",
+                    "amount": 24.5,
+                    "currency": "EUR",
+                    "click_id": "48213.hG4kT0pX9qLm2cVb",
+                },
             ]
         },
     )
@@ -58,11 +63,11 @@ class ConversionRequest(BaseModel):
     promo_code: Annotated[str, StringConstraints(max_length=MAX_PROMO_CODE)] | None = Field(
         default=None, description="Discount code used; matched case-insensitively."
     )
-    click_id: int | None = Field(
+    click_id: Annotated[str, StringConstraints(max_length=MAX_CLICK_TOKEN)] | None = Field(
         default=None,
-        gt=0,
-        le=MAX_CLICK_ID,
-        description="The `tclid` parameter of the landing URL the buyer arrived on.",
+        description="The `tclid` parameter of the landing URL the buyer arrived on, unchanged "
+        '(a signed click id such as "48213.hG4kT0pX9qLm2cVb"; an altered or bare number is '
+        "refused).",
     )
 
     @field_validator("currency")
@@ -73,7 +78,7 @@ class ConversionRequest(BaseModel):
             raise ValueError(f"{value!r} is not an ISO 4217 currency code")
         return code
 
-    @field_validator("promo_code")
+    @field_validator("promo_code", "click_id")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -91,17 +96,5 @@ class ConversionResponse(BaseModel):
     attributed_by: Literal["promo_code", "click", "none"]
     participation_id: int | None
     promo_code: str | None
-    click_id: int | None
+    click_id: int | None = Field(description="The id of the click row the order came through.")
     duplicate: bool
-
-
-class FieldError(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorResponse(BaseModel):
-    """Any 4xx answer: what went wrong, and for bad input, each field with its reason."""
-
-    error: str
-    errors: list[FieldError] = Field(default_factory=list)

@@ -7,8 +7,10 @@ the click is one SQLAlchemy Core INSERT on a pooled connection, committed at onc
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -83,15 +85,15 @@ def landing_url(
     platform: str,
     campaign_slug: str,
     link_code: str,
-    click_id: int | None = None,
+    tclid: str | None = None,
 ) -> str:
     """The address a visitor lands on (without a click id: what the tracking page shows)."""
     params = utm_parameters(platform=platform, campaign_slug=campaign_slug, link_code=link_code)
     prefix, fragment = _split_destination(destination, params)
-    if click_id is None:
+    if tclid is None:
         prefix = prefix[: -len(f"&{CLICK_ID_PARAM}=")]
         return prefix + fragment
-    return f"{prefix}{click_id}{fragment}"
+    return f"{prefix}{tclid}{fragment}"
 
 
 # ---------------------------------------------------------------------------- link lookup
@@ -107,9 +109,10 @@ class LinkTarget:
     fragment: str
     zone: ZoneInfo
 
-    def location(self, click_id: int) -> str:
+    def location(self, tclid: str) -> str:
+        """The landing URL of one click; `tclid` is its signed id (click_token)."""
         assert self.prefix is not None
-        return f"{self.prefix}{click_id}{self.fragment}"
+        return f"{self.prefix}{tclid}{self.fragment}"
 
     def local_day(self, moment: datetime) -> date:
         """The click's day in the campaign's time zone (the day unique visitors are counted on)."""
@@ -237,6 +240,53 @@ def record_click(
         return int(conn.execute(_INSERT_CLICK, params).inserted_primary_key[0])
 
 
+# ---------------------------------------------------------------------------- click ids
+
+# The tclid a landing URL carries is "<click id>.<signature>": the signature is the first
+# CLICK_SIGNATURE_LENGTH characters (96 bits) of base64url(HMAC-SHA256(key, "<click id>")), the
+# key derived from SECRET_KEY. A visitor who edits the number cannot sign the new one, so they
+# cannot claim another person's click (the row ids stay sequential; only the token is checked).
+CLICK_SIGNATURE_LENGTH = 16
+_CLICK_TOKEN = re.compile(rf"([0-9]{{1,19}})\.([A-Za-z0-9_-]{{{CLICK_SIGNATURE_LENGTH}}})")
+
+
+class InvalidClickToken(ValueError):
+    """A click id that this server did not issue: malformed, unsigned, or altered."""
+
+
+@lru_cache(maxsize=4)
+def _click_key(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), b"tracker.links.click-id", hashlib.sha256).digest()
+
+
+def _click_signature(secret_key: str, click_id: int) -> str:
+    digest = hmac.new(_click_key(secret_key), str(click_id).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:CLICK_SIGNATURE_LENGTH]
+
+
+def click_token(secret_key: str, click_id: int) -> str:
+    """The tclid of a click: its id and a signature only this server can compute."""
+    return f"{click_id}.{_click_signature(secret_key, click_id)}"
+
+
+def click_id_from_token(secret_key: str, token: str) -> int:
+    """The click id a tclid stands for, if this server signed it; else InvalidClickToken.
+
+    A bare number (the unsigned ids of earlier versions, or one typed by hand) is refused too.
+    """
+    match = _CLICK_TOKEN.fullmatch(token.strip())
+    if match is None:
+        raise InvalidClickToken(
+            "is not a click id of this tracker: send the tclid value of the landing URL "
+            "unchanged (digits, a dot and a signature, e.g. 48213.hG4kT0pX9qLm2cVb)"
+        )
+    click_id = int(match.group(1))
+    # Only ids this server signed pass, so a valid signature also bounds the id.
+    if not hmac.compare_digest(_click_signature(secret_key, click_id), match.group(2)):
+        raise InvalidClickToken("was altered: its signature does not match")
+    return click_id
+
+
 # ---------------------------------------------------------------------------- conversions
 
 
@@ -300,15 +350,22 @@ def _click_of_campaign(session: Session, campaign_id: int, click_id: int) -> tup
 
 
 def record_conversion(
-    session: Session, campaign: Campaign, data: ConversionRequest, *, now: datetime | None = None
+    session: Session,
+    campaign: Campaign,
+    data: ConversionRequest,
+    *,
+    secret_key: str,
+    now: datetime | None = None,
 ) -> tuple[Conversion, bool]:
     """Record an order for the campaign once; return (conversion, duplicate).
 
     Attribution: the promo code when it is one of this campaign's, else the click when it is
-    one of this campaign's. A promo code the campaign does not know is kept on the record
-    when a click attributes the order; with nothing to attribute to, the order is refused.
-    The same order id again returns the first record untouched (first report wins), also when
-    two reports race: the unique constraint decides and the loser reads the winner's row.
+    one of this campaign's. The click id must carry this server's signature (`secret_key`):
+    an altered or unsigned one is refused, never used. A promo code the campaign does not know
+    is kept on the record when a click attributes the order; with nothing to attribute to, the
+    order is refused. The same order id again returns the first record untouched (first
+    report wins), also when two reports race: the unique constraint decides and the loser
+    reads the winner's row.
     """
     now = now or utcnow()
     existing = _existing(session, campaign.id, data.order_id)
@@ -324,7 +381,11 @@ def record_conversion(
 
     click = None
     if data.click_id is not None:
-        click = _click_of_campaign(session, campaign.id, data.click_id)
+        try:
+            click_id = click_id_from_token(secret_key, data.click_id)
+        except InvalidClickToken as exc:
+            raise ConversionRejected("click_id", str(exc)) from exc
+        click = _click_of_campaign(session, campaign.id, click_id)
         if click is None:
             raise ConversionRejected("click_id", "is not a click on this campaign's links")
     by_code = (

@@ -23,12 +23,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import analytics
 from ..access import can_write, get_campaign_or_404, public
+from ..api.errors import ApiError, api_error_response, from_validation
 from ..audit import record as audit
 from ..db import get_engine, get_session
 from ..extensions import csrf
 from ..models import Conversion, utcnow
 from . import agents, service
-from .schemas import ConversionRequest, ConversionResponse, ErrorResponse, FieldError
+from .schemas import ConversionRequest, ConversionResponse
 
 bp = Blueprint("links", __name__)
 
@@ -82,8 +83,9 @@ def follow(code: str) -> Response | tuple[str, int]:
         # A browser that prefetched the redirect would replay it when the person really
         # clicks, and that click would never reach us: decline speculative loads.
         return Response("", status=503, headers={"Cache-Control": _NO_STORE, "Retry-After": "0"})
+    tclid = service.click_token(current_app.config["SECRET_KEY"], click_id)
     return Response(
-        status=302, headers={"Location": target.location(click_id), "Cache-Control": _NO_STORE}
+        status=302, headers={"Location": target.location(tclid), "Cache-Control": _NO_STORE}
     )
 
 
@@ -94,10 +96,11 @@ def _unavailable(message: str, status: int) -> tuple[str, int]:
 # ---------------------------------------------------------------------------- conversions
 
 
-def _error(status: int, error: str, errors: list[FieldError] | None = None) -> Response:
-    body = ErrorResponse(error=error, errors=errors or []).model_dump(mode="json")
-    response = current_app.json.response(body)
-    response.status_code = status
+def _error(exc: ApiError, www_authenticate: str | None = None) -> Response:
+    """The JSON API's error body ({error, message, fields}), never cached."""
+    response = api_error_response(exc)
+    if www_authenticate is not None:
+        response.headers["WWW-Authenticate"] = www_authenticate
     response.headers["Cache-Control"] = _NO_STORE
     return response
 
@@ -112,17 +115,6 @@ def _secret_from_headers() -> str:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
-
-
-def _field_errors(exc: ValidationError) -> list[FieldError]:
-    errors = []
-    for item in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in item["loc"]) or "(body)"
-        reason = "is required" if item["type"] == "missing" else item["msg"]
-        if reason.startswith("Value error, "):
-            reason = reason.removeprefix("Value error, ")
-        errors.append(FieldError(field=field, reason=reason))
-    return errors
 
 
 def conversion_body(conversion: Conversion, duplicate: bool) -> dict[str, Any]:
@@ -156,45 +148,56 @@ def record_conversion() -> Response:
     """Record an order reported by the shop, authenticated by the campaign's conversion secret."""
     secret = _secret_from_headers()
     if not secret:
-        response = _error(
-            401,
-            "missing conversion secret: send 'Authorization: Bearer <secret>' or X-Tracker-Secret",
+        return _error(
+            ApiError(
+                401,
+                "Send the campaign's conversion secret as 'Authorization: Bearer <secret>' "
+                "or in an X-Tracker-Secret header.",
+            ),
+            www_authenticate="Bearer",
         )
-        response.headers["WWW-Authenticate"] = "Bearer"
-        return response
     db = get_session()
     campaign = service.campaign_for_secret(db, secret)
     if campaign is None:
-        response = _error(401, "invalid conversion secret")
-        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
+        return _error(
+            ApiError(
+                401,
+                "The conversion secret is unknown: it may have been replaced on the "
+                "campaign's Tracked links page.",
+                error="invalid_token",
+            ),
+            www_authenticate='Bearer error="invalid_token"',
+        )
 
+    too_large = ApiError(
+        413,
+        f"The body is larger than {MAX_CONVERSION_BODY} bytes.",
+        {"(body)": f"is larger than {MAX_CONVERSION_BODY} bytes"},
+    )
     if (request.content_length or 0) > MAX_CONVERSION_BODY:
-        return _error(413, f"the body is larger than {MAX_CONVERSION_BODY} bytes")
+        return _error(too_large)
     raw = request.stream.read(MAX_CONVERSION_BODY + 1)
     if len(raw) > MAX_CONVERSION_BODY:
-        return _error(413, f"the body is larger than {MAX_CONVERSION_BODY} bytes")
+        return _error(too_large)
     try:
         # Decimal straight from the JSON text: 19.99 must never pass through a binary float.
         payload = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
-        return _error(
-            400, "the body is not valid JSON", [FieldError(field="(body)", reason=str(exc))]
-        )
+        return _error(ApiError(400, "The body is not valid JSON.", {"(body)": str(exc)}))
     if not isinstance(payload, dict):
         return _error(
-            400,
-            "the body must be a JSON object",
-            [FieldError(field="(body)", reason="not an object")],
+            ApiError(400, "The body must be a JSON object.", {"(body)": "is not an object"})
         )
     try:
         data = ConversionRequest.model_validate(payload)
     except ValidationError as exc:
-        return _error(422, "invalid conversion", _field_errors(exc))
+        return _error(from_validation(exc))
     try:
-        conversion, duplicate = service.record_conversion(db, campaign, data)
+        conversion, duplicate = service.record_conversion(
+            db, campaign, data, secret_key=current_app.config["SECRET_KEY"]
+        )
     except service.ConversionRejected as exc:
-        return _error(422, "invalid conversion", [FieldError(field=exc.field, reason=exc.reason)])
+        return _error(ApiError(422, "The conversion cannot be recorded.", {exc.field: exc.reason}))
     if not duplicate:
         db.commit()
     response = current_app.json.response(conversion_body(conversion, duplicate))
