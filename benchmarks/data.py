@@ -32,6 +32,7 @@ from tracker.models import (
     User,
     Workspace,
 )
+from tracker.results import rollups
 
 START = date(2026, 1, 5)
 RECORDED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -260,6 +261,9 @@ def add_campaign(
     if snapshots and posts:
         sqlite = engine.dialect.name == "sqlite"
         ws.snapshots += write_snapshot_rows(engine, snapshot_rows(campaign, days, sqlite=sqlite))
+        # Raw inserts bypass write_snapshots: compute the campaign's rollups as it would have.
+        with engine.begin() as connection:
+            rollups.rebuild(connection, [cid])
     return campaign
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,12 @@ from .models import (
     Participation,
     Post,
     Snapshot,
+    SnapshotCurrent,
+    SnapshotDay,
+    SnapshotDayRevenue,
     Workspace,
 )
+from .results import rollups
 from .tiers import TIERS, TierBands, effective_tier
 
 COUNTS = kpi.COUNT_KEYS
@@ -64,9 +68,6 @@ def tier_bands(workspace: Workspace) -> TierBands:
         macro=workspace.tier_macro_min,
         mega=workspace.tier_mega_min,
     )
-
-
-_FRAME_COLUMNS = (*SCOPE, "captured_on", "recorded_at", "id", *kpi.METRIC_KEYS, "revenue_currency")
 
 
 _HISTORY_CACHE = "tracker.analytics.history"
@@ -108,6 +109,7 @@ def reading_history_once(session: Session) -> Iterator[None]:
         if session.info.get(_CACHE_SCOPE) is token:
             session.info.pop(_CACHE_SCOPE, None)
         session.info.pop(_HISTORY_CACHE, None)
+        session.info.pop(_RESULTS_CACHE, None)
 
 
 def _as_of(history: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
@@ -119,47 +121,11 @@ def _as_of(history: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
 @event.listens_for(Session, "after_rollback")
 def _forget_history(session: Session, *_args: Any) -> None:
     session.info.pop(_HISTORY_CACHE, None)
+    session.info.pop(_RESULTS_CACHE, None)
 
 
 def _read_history(session: Session, campaign_ids: Sequence[int]) -> pd.DataFrame:
-    """Read the whole history through the DBAPI cursor of the session's own connection:
-    building ORM rows, then a frame from them, costs ~30x more than the query at 1M rows."""
-    conn = session.connection()
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    sql = (
-        f"SELECT {', '.join(_FRAME_COLUMNS)} FROM snapshot"
-        f" WHERE campaign_id IN ({', '.join(mark for _ in campaign_ids)})"
-    )
-    params: list[Any] = [int(i) for i in campaign_ids]
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _FRAME_COLUMNS]
-    data: dict[str, Any] = {}
-    for name, values in zip(_FRAME_COLUMNS, columns, strict=True):
-        if name in COUNTS or name in ("participation_id", "post_id"):
-            data[name] = _int_array(values)
-        elif name == "id":
-            data[name] = np.asarray(values, dtype=np.int64)
-        elif name in ("captured_on", "recorded_at"):
-            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=name == "recorded_at")
-        else:
-            data[name] = pd.Series(values, dtype=object)
-    frame = pd.DataFrame(data)
-    return frame.sort_values(["captured_on", "recorded_at", "id"], kind="stable")
-
-
-def _int_array(values: Sequence[int | None]) -> Any:
-    """Nullable integers, without pandas' per-element path when a column is all or no NULLs."""
-    missing = values.count(None) if isinstance(values, tuple) else None
-    if missing == len(values):
-        return pd.array(np.zeros(len(values), dtype=np.int64), dtype="Int64") * pd.NA
-    if missing == 0:
-        return pd.array(np.asarray(values, dtype=np.int64), dtype="Int64")
-    return pd.array(values, dtype="Int64")
+    return rollups.read_history(session.connection(), campaign_ids)
 
 
 def _revenue_in(frame: pd.DataFrame, currencies: dict[int, str], rates: RateTable) -> pd.Series:
@@ -276,6 +242,70 @@ def _event_rows(
     return rows
 
 
+def _current_answers(session: Session, ids: Sequence[int], as_of: date | None) -> set[int]:
+    """Campaigns whose current rollup is their as-of state: every one for today, and for a
+    day on or after a campaign's last capture (its history up to that day is all of it)."""
+    if as_of is None or not ids:
+        return set(ids)
+    last = dict(
+        session.exec(
+            select(SnapshotCurrent.campaign_id, func.max(SnapshotCurrent.last_captured_on))
+            .where(SnapshotCurrent.campaign_id.in_(ids))
+            .group_by(SnapshotCurrent.campaign_id)
+        ).all()
+    )
+    return {cid for cid in ids if cid not in last or rollups.as_date(last[cid]) <= as_of}
+
+
+_CURRENT_COLUMNS = (*SCOPE, *kpi.METRIC_KEYS, "revenue_currency", "revenue_on")
+
+
+def _fetch(session: Session, sql: str, ids: Sequence[int]) -> list[tuple]:
+    """Rows of `sql` for campaign `ids` (its `{ids}` placeholder) through the DBAPI cursor of
+    the session's connection: thousands of plain tuples, without ORM or Row objects."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql.format(ids=", ".join(mark for _ in ids)), [int(i) for i in ids])
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _current_scopes(
+    session: Session, ids: Iterable[int], currencies: dict[int, str], rates: RateTable
+) -> pd.DataFrame:
+    """The stored as-of values of every scope of the campaigns (read through the DBAPI cursor:
+    one row per post, no ORM objects), revenue in each campaign's currency."""
+    sql = (
+        f"SELECT {', '.join(_CURRENT_COLUMNS)} FROM snapshot_current WHERE campaign_id IN ({{ids}})"
+    )
+    rows = _fetch(session, sql, sorted(ids))
+    if not rows:
+        return _as_of_scopes(pd.DataFrame())
+    columns = dict(zip(_CURRENT_COLUMNS, zip(*rows, strict=True), strict=True))
+    data: dict[str, Any] = {"campaign_id": np.asarray(columns["campaign_id"], dtype=np.int64)}
+    for name in ("participation_id", "post_id", *COUNTS):
+        data[name] = rollups.int_array(columns[name])
+    data["revenue"] = pd.Series(
+        [
+            None
+            if amount is None
+            else rates.convert(Decimal(amount), ccy, currencies[cid], rollups.as_date(on))
+            for cid, amount, ccy, on in zip(
+                columns["campaign_id"],
+                columns["revenue"],
+                columns["revenue_currency"],
+                columns["revenue_on"],
+                strict=True,
+            )
+        ],
+        dtype=object,
+    )
+    return pd.DataFrame(data)[[*SCOPE, *kpi.METRIC_KEYS]]
+
+
 @dataclass
 class Results:
     """As-of values of every scope of a set of campaigns, events included."""
@@ -290,12 +320,43 @@ def load_results(
     rates: RateTable,
     as_of: date | None = None,
 ) -> Results:
+    rollups.settle(session)
     ids = [c.id for c in campaigns]
     currencies = {c.id: c.currency for c in campaigns}
-    # One campaign's history at a time: memory stays that of the largest campaign, not the
-    # whole workspace's (scopes never span campaigns, so the as-of values are the same).
-    parts = []
+    # A page asks for the same campaign's results several times (summary, influencer rows):
+    # within one request or job they are loaded once, until the session writes (callers
+    # treat Results as read-only).
+    scope = request._get_current_object() if has_request_context() else None
+    scope = scope or session.info.get(_CACHE_SCOPE)
+    key = (tuple(ids), tuple(sorted(currencies.items())), as_of)
+    if scope is not None:
+        cached = session.info.get(_RESULTS_CACHE)
+        if cached is not None and cached[0] == key and cached[1] is scope:
+            return cached[2]
+    results = _load_results(session, campaigns, ids, currencies, rates, as_of)
+    if scope is not None:
+        session.info[_RESULTS_CACHE] = (key, scope, results)
+    return results
+
+
+_RESULTS_CACHE = "tracker.analytics.results"
+
+
+def _load_results(
+    session: Session,
+    campaigns: Sequence[Campaign],
+    ids: list[int],
+    currencies: dict[int, str],
+    rates: RateTable,
+    as_of: date | None,
+) -> Results:
+    current = _current_answers(session, ids, as_of)
+    parts = [_current_scopes(session, current, currencies, rates)] if current else []
+    # A day before a campaign's last capture needs its history: one campaign at a time, so
+    # memory stays that of the largest campaign, not the whole workspace's.
     for cid in ids:
+        if cid in current:
+            continue
         history = _snapshot_frame(session, [cid], as_of)
         history["revenue"] = _revenue_in(history, currencies, rates)
         parts.append(_as_of_scopes(history))
@@ -305,9 +366,12 @@ def load_results(
         scopes = pd.concat(non_empty, ignore_index=True)
     else:
         scopes = non_empty[0] if non_empty else _as_of_scopes(pd.DataFrame())
-    posts = pd.DataFrame.from_records(
-        session.exec(select(Post.id, Post.is_paid).where(Post.campaign_id.in_(ids))).all(),
-        columns=["post_id", "is_paid"],
+    rows = _fetch(session, "SELECT id, is_paid FROM post WHERE campaign_id IN ({ids})", ids)
+    posts = pd.DataFrame(
+        {
+            "post_id": np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            "is_paid": np.fromiter((bool(r[1]) for r in rows), dtype=bool, count=len(rows)),
+        }
     )
     campaign_of = dict(
         session.exec(
@@ -332,15 +396,17 @@ def load_results(
 
 def _totals(frame: pd.DataFrame) -> dict[str, int | Decimal | None]:
     """Pooled totals of a set of scopes; a metric no scope carries stays None, never 0."""
-    out: dict[str, int | Decimal | None] = {}
-    for key in kpi.METRIC_KEYS:
+    out: dict[str, int | Decimal | None] = dict.fromkeys(kpi.METRIC_KEYS)
+    counts = [k for k in COUNTS if k in frame]
+    if len(frame) and counts:
+        # Nullable integer sums with min_count=1: a metric no scope carries stays NA (None).
+        sums = frame[counts].astype("Int64").sum(min_count=1)
+        for key in counts:
+            out[key] = None if pd.isna(sums[key]) else int(sums[key])
+    for key in kpi.MONEY_KEYS:
         values = frame[key].dropna() if key in frame else []
-        if len(values) == 0:
-            out[key] = None
-        elif key in kpi.MONEY_KEYS:
+        if len(values):
             out[key] = sum((Decimal(v) for v in values), Decimal(0))
-        else:
-            out[key] = int(values.sum())
     return out
 
 
@@ -431,6 +497,26 @@ def _cost_lines(session: Session, campaign_ids: Sequence[int]) -> dict[int, list
     grouped: dict[int, list[CostLine]] = defaultdict(list)
     for line in session.exec(select(CostLine).where(CostLine.campaign_id.in_(campaign_ids))).all():
         grouped[line.campaign_id].append(line)
+    return grouped
+
+
+def _campaign_cost_items(
+    session: Session, campaign_ids: Sequence[int]
+) -> dict[int, list[CostItem]]:
+    """Each campaign's cost lines as plain items: columns, not ORM objects (a campaign has a
+    fee line per influencer, and a page allocates them more than once)."""
+    grouped: dict[int, list[CostItem]] = defaultdict(list)
+    for cid, amount, currency, on, category, pid in session.exec(
+        select(
+            CostLine.campaign_id,
+            CostLine.amount,
+            CostLine.currency,
+            CostLine.incurred_on,
+            CostLine.category,
+            CostLine.participation_id,
+        ).where(CostLine.campaign_id.in_(campaign_ids))
+    ).all():
+        grouped[cid].append(CostItem(amount, currency, on, category, pid))
     return grouped
 
 
@@ -534,12 +620,12 @@ def campaign_summaries(
     rates = rate_table(session, workspace_id)
     ids = [c.id for c in campaigns]
     results = load_results(session, campaigns, rates, as_of)
-    lines = _cost_lines(session, ids)
+    lines = _campaign_cost_items(session, ids)
     goals = _goals(session, ids)
     out = {}
     for campaign in campaigns:
         scopes = results.scopes[results.scopes["campaign_id"] == campaign.id]
-        cost = allocate(_cost_items(lines[campaign.id]), campaign.currency, rates)
+        cost = allocate(lines[campaign.id], campaign.currency, rates)
         out[campaign.id] = summarize(
             campaign, scopes, results.events, cost, goals[campaign.id], today, as_of
         )
@@ -590,7 +676,7 @@ def participation_rows(
     rates = rate_table(session, workspace.id)
     results = load_results(session, [campaign], rates, as_of)
     cost = allocate(
-        _cost_items(_cost_lines(session, [campaign.id])[campaign.id]), campaign.currency, rates
+        _campaign_cost_items(session, [campaign.id])[campaign.id], campaign.currency, rates
     )
     return _participation_rows(
         session, [campaign], results, {campaign.id: cost}, tier_bands(workspace)
@@ -605,13 +691,26 @@ def _participation_rows(
     bands: TierBands,
 ) -> list[ParticipationRow]:
     ids = [c.id for c in campaigns]
+    # Columns, not ORM objects: a campaign may have hundreds of influencers.
     rows = session.exec(
-        select(Participation, Influencer)
+        select(
+            Participation.id,
+            Participation.campaign_id,
+            Participation.platform,
+            Participation.followers_at_join,
+            Participation.tier_override,
+            Participation.fee,
+            Participation.deliverables,
+            Participation.promo_code,
+            Participation.link_code,
+            Influencer.id,
+            Influencer.name,
+        )
         .join(Influencer, Influencer.id == Participation.influencer_id)
         .where(Participation.campaign_id.in_(ids))
         .order_by(Participation.id)
     ).all()
-    handles = _handles(session, [p.influencer_id for p, _ in rows])
+    handles = _handles(session, [row[9] for row in rows])
     post_counts = dict(
         session.exec(
             select(Post.participation_id, func.count())
@@ -621,7 +720,8 @@ def _participation_rows(
     )
     by_participation = _totals_by(results.scopes, "participation_id")
     out = []
-    for part, influencer in rows:
+    for row in rows:
+        part, influencer = _PartColumns(*row[:9]), _InfluencerColumns(*row[9:])
         totals = by_participation.get(part.id) or {k: None for k in kpi.METRIC_KEYS}
         # No direct cost line means no cost recorded yet: its KPIs are undefined, not free.
         direct = costs[part.campaign_id].direct.get(part.id)
@@ -655,6 +755,23 @@ def _participation_rows(
     return out
 
 
+class _PartColumns(NamedTuple):
+    id: int
+    campaign_id: int
+    platform: str
+    followers_at_join: int
+    tier_override: str | None
+    fee: Decimal | None
+    deliverables: int
+    promo_code: str | None
+    link_code: str
+
+
+class _InfluencerColumns(NamedTuple):
+    id: int
+    name: str
+
+
 def _handles(session: Session, influencer_ids: Sequence[int]) -> dict[tuple[int, str], str]:
     from .models import SocialAccount
 
@@ -677,65 +794,104 @@ def daily_series(
     until: date | None = None,
     events: bool = True,
 ) -> dict[str, list[tuple[date, int | Decimal | None]]]:
-    """As-of campaign totals for each day from the start to `until` (default: end or last data).
+    """As-of campaign totals for each day from the start to `until` (default: the end).
 
-    With `events`, clicks and conversions the tracker recorded itself are added exactly as in
-    campaign_summary (only where no imported value covers the participation that day), so the
-    last point of a series equals the campaign total shown beside it.
+    A day's total is the running sum of the day changes the rollups keep (a few hundred
+    rows, whatever the campaign's history). With `events`, clicks and conversions the
+    tracker recorded itself are added exactly as in campaign_summary (only where no imported
+    value covers the participation that day), so the last point of a series equals the
+    campaign total shown beside it.
     """
+    rollups.settle(session)
     rates = rate_table(session, session.get(Brand, campaign.brand_id).workspace_id)
-    history = _snapshot_frame(session, [campaign.id], until)
-    history["revenue"] = _revenue_in(history, {campaign.id: campaign.currency}, rates)
     last_day = until or campaign.end_date
     days = pd.date_range(campaign.start_date, last_day, freq="D")
     recorded = _daily_events(session, campaign, days, rates) if events else {}
     needed = set(metrics)
     if "engagement_rate" in needed:
         needed |= {"likes", "comments", "shares", "saves", "views"}
-    keyed = history.assign(
-        participation_id=history["participation_id"].fillna(-1),
-        post_id=history["post_id"].fillna(-1),
-    )
-    series: dict[str, pd.Series] = {}
-    for metric in needed - {"engagement_rate"}:
-        carried = keyed[keyed[metric].notna()]
-        if carried.empty:
-            series[metric] = pd.Series([None] * len(days), index=days, dtype=object)
-            if metric in recorded:
-                series[metric] = _add_events(series[metric], None, recorded[metric], days)
-            continue
-        per_day = carried.groupby([*SCOPE, "captured_on"], sort=True)[metric].last()
-        wide = per_day.unstack(SCOPE)
-        wide = wide.reindex(wide.index.union(days)).sort_index().ffill()
-        if metric in kpi.MONEY_KEYS:
-            values = wide.apply(
-                lambda r: (
-                    sum((Decimal(v) for v in r if v is not None and not pd.isna(v)), Decimal(0))
-                    if r.notna().any()
-                    else None
-                ),
-                axis=1,
+    counts = sorted(needed & set(COUNTS))
+    changes = session.exec(
+        select(SnapshotDay.day, *(getattr(SnapshotDay, m) for m in counts))
+        .where(SnapshotDay.campaign_id == campaign.id, SnapshotDay.day <= last_day)
+        .order_by(SnapshotDay.day)
+    ).all()
+    series: dict[str, list[int | Decimal | None]] = {}
+    for i, metric in enumerate(counts):
+        series[metric] = _running(
+            days, [(row[0], row[i + 1]) for row in changes if row[i + 1] is not None], 0
+        )
+    if "revenue" in needed:
+        parts = session.exec(
+            select(
+                SnapshotDayRevenue.day,
+                SnapshotDayRevenue.amount,
+                SnapshotDayRevenue.currency,
+                SnapshotDayRevenue.rate_on,
             )
-        else:
-            values = wide.sum(axis=1, min_count=1).map(lambda v: None if pd.isna(v) else int(v))
-        series[metric] = values.reindex(days)
-        if metric in recorded:
-            series[metric] = _add_events(series[metric], wide, recorded[metric], days)
+            .where(
+                SnapshotDayRevenue.campaign_id == campaign.id, SnapshotDayRevenue.day <= last_day
+            )
+            .order_by(SnapshotDayRevenue.day)
+        ).all()
+        converted = [
+            (on, rates.convert(amount, ccy, campaign.currency, rate_on))
+            for on, amount, ccy, rate_on in parts
+        ]
+        series["revenue"] = _running(days, converted, Decimal(0))
+    if recorded:
+        covered = _covered_since(session, campaign)
+        for metric, running in recorded.items():
+            if metric in series:
+                series[metric] = _add_events(series[metric], covered[metric], running, days)
     out: dict[str, list[tuple[date, int | Decimal | None]]] = {}
     for metric in metrics:
         points = []
-        for day in days:
+        for i, day in enumerate(days):
             if metric == "engagement_rate":
-                # Days before a metric's first capture hold pandas' NA: unknown, as None.
                 totals = {
-                    k: None if pd.isna(series[k][day]) else int(series[k][day])
-                    for k in ("likes", "comments", "shares", "saves", "views")
+                    k: series[k][i] for k in ("likes", "comments", "shares", "saves", "views")
                 }
                 value = kpi.engagement_rate(kpi.engagements(totals), totals["views"])
             else:
-                value = series[metric][day]
-            points.append((day.date(), None if value is None or pd.isna(value) else value))
+                value = series[metric][i]
+            points.append((day.date(), value))
         out[metric] = points
+    return out
+
+
+def _running(
+    days: pd.DatetimeIndex, changes: Sequence[tuple[date, int | Decimal]], zero: int | Decimal
+) -> list[int | Decimal | None]:
+    """The running sum of day changes on each day; unknown (None) before the first change."""
+    out: list[int | Decimal | None] = []
+    i, total, seen = 0, zero, False
+    for day in days:
+        on = day.date()
+        while i < len(changes) and changes[i][0] <= on:
+            total += changes[i][1]
+            seen = True
+            i += 1
+        out.append(total if seen else None)
+    return out
+
+
+def _covered_since(session: Session, campaign: Campaign) -> dict[str, dict[int, date]]:
+    """Per event metric, the first day an imported value covers each participation (-1: the
+    campaign's unattributed events, covered by campaign-wide snapshots)."""
+    rows = session.exec(
+        select(
+            SnapshotCurrent.participation_id,
+            *(func.min(getattr(SnapshotCurrent, c)) for c in rollups.SINCE.values()),
+        )
+        .where(SnapshotCurrent.campaign_id == campaign.id)
+        .group_by(SnapshotCurrent.participation_id)
+    ).all()
+    out: dict[str, dict[int, date]] = {m: {} for m in rollups.SINCE}
+    for pid, *firsts in rows:
+        for metric, first in zip(rollups.SINCE, firsts, strict=True):
+            if first is not None:
+                out[metric][-1 if pid is None else pid] = rollups.as_date(first)
     return out
 
 
@@ -793,26 +949,21 @@ def _daily_events(
 
 
 def _add_events(
-    values: pd.Series,
-    wide: pd.DataFrame | None,
+    values: Sequence[int | Decimal | None],
+    covered: dict[int, date],
     cumulative: dict[int, list[int | Decimal | None]],
     days: pd.DatetimeIndex,
-) -> pd.Series:
+) -> list[int | Decimal | None]:
     """Add each participation's recorded events on the days no imported value covers it."""
     out: list[int | Decimal | None] = []
     for i, day in enumerate(days):
-        value = values.iloc[i]
-        total = None if value is None or pd.isna(value) else value
+        total = values[i]
         for key, running in cumulative.items():
-            if running[i] is None:
+            if running[i] is None or (key in covered and covered[key] <= day.date()):
                 continue
-            if wide is not None:
-                scopes = [c for c in wide.columns if c[1] == key]
-                if scopes and wide.loc[day, scopes].notna().any():
-                    continue
             total = running[i] if total is None else total + running[i]
-        out.append(total if total is None or isinstance(total, Decimal) else int(total))
-    return pd.Series(out, index=days, dtype=object)
+        out.append(total)
+    return out
 
 
 @dataclass
@@ -910,8 +1061,8 @@ def tier_comparison(
         # revenue at capture dates, exactly as for a campaign in that currency.
         in_reporting = [_as_currency(c, reporting) for c in campaigns]
         results = load_results(session, in_reporting, rates, date_to)
-        lines = _cost_lines(session, [c.id for c in campaigns])
-        costs = {c.id: allocate(_cost_items(lines[c.id]), reporting, rates) for c in campaigns}
+        lines = _campaign_cost_items(session, [c.id for c in campaigns])
+        costs = {c.id: allocate(lines[c.id], reporting, rates) for c in campaigns}
         for row in _participation_rows(session, in_reporting, results, costs, bands):
             if platform and row.platform != platform:
                 continue
@@ -1083,6 +1234,27 @@ def data_sources(session: Session, campaign: Campaign) -> list[DataSource]:
     ).all():
         out.append(DataSource("conversions", source, count, _day(first), _day(last)))
     return out
+
+
+def last_data_day(session: Session, campaign: Campaign) -> date | None:
+    """The last day anything was captured or recorded for the campaign (the rollups' last
+    capture, the last tracked click, the last conversion), without reading the history."""
+    rollups.settle(session)
+    captured = session.exec(
+        select(func.max(SnapshotCurrent.last_captured_on)).where(
+            SnapshotCurrent.campaign_id == campaign.id
+        )
+    ).one()
+    clicked = session.exec(
+        select(func.max(Click.day))
+        .join(Participation, Participation.id == Click.participation_id)
+        .where(Participation.campaign_id == campaign.id, Click.ua_class == "browser")
+    ).one()
+    converted = session.exec(
+        select(func.max(Conversion.occurred_at)).where(Conversion.campaign_id == campaign.id)
+    ).one()
+    days = [rollups.as_date(v) for v in (captured, clicked, converted) if v is not None]
+    return max(days, default=None)
 
 
 def _day(value: datetime | date | None) -> date | None:

@@ -38,6 +38,17 @@ def db_downgrade(revision: str) -> None:
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
 
 
+@db.command("rebuild-rollups")
+@with_appcontext
+def db_rebuild_rollups() -> None:
+    """Recompute every campaign's result rollups from its snapshots (after raw SQL writes)."""
+    from .results.rollups import rebuild_all
+
+    with session_scope(get_engine()) as session:
+        count = rebuild_all(session.connection())
+    click.echo(f"Rollups rebuilt for {count} campaigns.")
+
+
 @cli.group()
 def demo() -> None:
     """The demo workspace."""

@@ -12,10 +12,11 @@ import copy
 import decimal
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import NumberPattern, parse_pattern
 
 DASH = "—"
 
@@ -32,7 +33,12 @@ _CONTEXT = decimal.Context(prec=60, rounding=ROUND_HALF_EVEN)
 
 
 def _locale(locale: LocaleLike) -> Locale:
-    return locale if isinstance(locale, Locale) else Locale.parse(locale)
+    return locale if isinstance(locale, Locale) else _parsed(locale)
+
+
+@lru_cache(maxsize=32)
+def _parsed(locale: str) -> Locale:
+    return Locale.parse(locale)
 
 
 def _round(value: Decimal | int, places: int) -> Decimal:
@@ -50,13 +56,30 @@ def _fixed(pattern: NumberPattern, places: int) -> NumberPattern:
     return fixed
 
 
+# A dashboard formats thousands of cells: each pattern is copied once per locale, not per cell.
+@lru_cache(maxsize=64)
+def _pattern(locale: Locale, kind: str, places: int) -> NumberPattern:
+    if kind == "currency":
+        return _fixed(locale.currency_formats["standard"], places)
+    if kind == "percent":
+        return _fixed(locale.percent_formats[None], places)
+    if kind == "ratio":
+        return _fixed(parse_pattern("#,##0.0"), places)
+    return locale.decimal_formats[None]
+
+
 def money(value: Decimal | int | None, currency: str, locale: LocaleLike, places: int = 2) -> str:
     """Format an amount: "€1,234.56" (en), "1 234,56 €" (fr)."""
     if value is None:
         return DASH
-    loc = _locale(locale)
-    pattern = _fixed(loc.currency_formats["standard"], places)
-    return pattern.apply(
+    return _money(value, currency, _locale(locale), places)
+
+
+# Formatting is a pure function of its inputs, and a dashboard shows the same few thousand
+# figures on every reload: each is formatted by Babel once, then remembered.
+@lru_cache(maxsize=16_384)
+def _money(value: Decimal | int, currency: str, loc: Locale, places: int) -> str:
+    return _pattern(loc, "currency", places).apply(
         _round(value, places),
         loc,
         currency=currency,
@@ -74,11 +97,13 @@ def percent(fraction: Decimal | int | None, locale: LocaleLike) -> str:
     """Format a fraction as a percentage with 2 decimals: 0.05234 → "5.23%"."""
     if fraction is None:
         return DASH
-    loc = _locale(locale)
+    return _percent(fraction, _locale(locale))
+
+
+@lru_cache(maxsize=16_384)
+def _percent(fraction: Decimal | int, loc: Locale) -> str:
     # Rounding the fraction to 4 places is rounding the percentage to 2.
-    return _fixed(loc.percent_formats[None], 2).apply(
-        _round(fraction, 4), loc, decimal_quantization=False
-    )
+    return _pattern(loc, "percent", 2).apply(_round(fraction, 4), loc, decimal_quantization=False)
 
 
 def percent_points(value: Decimal | int | None, locale: LocaleLike) -> str:
@@ -93,15 +118,19 @@ def ratio(value: Decimal | int | None, locale: LocaleLike = "en") -> str:
     if value is None:
         return DASH
     loc = _locale(locale)
-    pattern = _fixed(parse_pattern("#,##0.0"), 1)
-    return pattern.apply(_round(value, 1), loc, decimal_quantization=False) + ":1"
+    return _pattern(loc, "ratio", 1).apply(_round(value, 1), loc, decimal_quantization=False) + ":1"
 
 
 def number(value: int | Decimal | None, locale: LocaleLike) -> str:
     """Format a count with the locale's digit grouping: 1,234 (fr 1 234)."""
     if value is None:
         return DASH
-    return format_decimal(value, locale=_locale(locale))
+    return _number(value, _locale(locale))
+
+
+@lru_cache(maxsize=16_384)
+def _number(value: int | Decimal, loc: Locale) -> str:
+    return _pattern(loc, "decimal", 0).apply(value, loc)
 
 
 def date_(d: date | None, locale: LocaleLike) -> str:

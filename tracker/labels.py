@@ -5,7 +5,9 @@ Pages, exports and recaps show these rather than the raw keys; the keys stay the
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from functools import lru_cache
+
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 METRICS: dict[str, LazyString] = {
@@ -111,7 +113,16 @@ def label(kind: str, key: str | None) -> str:
     """The translated name of `key`; an unknown key is shown as is (e.g. an importer's source)."""
     if key is None:
         return "—"
-    return str(_KINDS[kind].get(key, key))
+    name = _KINDS[kind].get(key, key)
+    if isinstance(name, str):
+        return name
+    # A table repeats the same few names on every row: translate each once per language.
+    return _translated(get_locale(), kind, key)
+
+
+@lru_cache(maxsize=1024)
+def _translated(_locale: object, kind: str, key: str) -> str:
+    return str(_KINDS[kind][key])
 
 
 def choices(kind: str, keys: tuple[str, ...] | None = None) -> list[tuple[str, str]]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
 
 from . import formatting
 
 
-def _locale() -> str:
-    return str(get_locale() or "en")
+def _locale() -> Locale | str:
+    # The Locale itself, not its name: a table formats thousands of cells per request.
+    return get_locale() or "en"
 
 
 def init_app(app: Flask) -> None:

@@ -45,15 +45,30 @@ def test_a_write_inside_the_job_makes_the_next_figure_read_again(factory, sessio
     ref = build_reference(factory)
     reads = _count_reads(monkeypatch)
     with analytics.reading_history_once(session):
-        before = analytics.campaign_summary(session, ref.campaign, today=END).totals["views"]
+        past = dict(campaign=ref.campaign, today=END, as_of=date(2026, 3, 9))
+        before = analytics.campaign_summary(session, **past).totals["views"]
+        # Noah's post had no figure before its 10 March export: 5,000 views on the 9th.
         factory.snapshot(
             campaign=ref.campaign,
             post=ref.posts["noah"],
-            captured_on=date(2026, 3, 20),
-            views=90_000,
+            captured_on=date(2026, 3, 9),
+            views=5_000,
         )
-        after = analytics.campaign_summary(session, ref.campaign, today=END).totals["views"]
-    assert (before, after) == (470_000, 510_000)
+        after = analytics.campaign_summary(session, **past).totals["views"]
+        today = analytics.campaign_summary(session, ref.campaign, today=END).totals["views"]
+    assert (before, after) == (410_000, 415_000)
+    assert today == EXPECTED["views"], "the later 10 March export stays Noah's latest"
     assert len(reads) == 2
-    analytics.campaign_summary(session, ref.campaign, today=END)
+    analytics.campaign_summary(session, **past)
     assert len(reads) == 3, "outside a job or a request every call reads the database"
+
+
+def test_todays_figures_never_read_the_history(factory, session, monkeypatch):
+    ref = build_reference(factory)
+    reads = _count_reads(monkeypatch)
+    summary = analytics.campaign_summary(session, ref.campaign, today=END)
+    rows = analytics.participation_rows(session, ref.campaign)
+    analytics.daily_series(session, ref.campaign, metrics=["views", "revenue"])
+    assert summary.totals["views"] == EXPECTED["views"]
+    assert len(rows) == 3
+    assert reads == []

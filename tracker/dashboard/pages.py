@@ -159,7 +159,5 @@ def campaign_page(
         attribution=analytics.recorded_conversions(session, campaign, as_of=as_of),
         budget_used=kpi.ratio(summary.cost.total, campaign.budget),
         direct_total=direct,
-        last_data=max(
-            (s.last for s in analytics.data_sources(session, campaign) if s.last), default=None
-        ),
+        last_data=analytics.last_data_day(session, campaign),
     )

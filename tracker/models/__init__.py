@@ -7,6 +7,7 @@ from .costs import CostLine, ExchangeRate
 from .influencers import Influencer, Participation, SocialAccount
 from .jobs import JOB_STATUSES, Job
 from .results import Click, Conversion, ImportBatch, ImportFile, Post, Snapshot
+from .rollups import SnapshotCurrent, SnapshotDay, SnapshotDayRevenue
 from .sharing import Report, ShareLink
 from .workspace import ROLES, ApiToken, AuditEntry, User, Workspace
 
@@ -36,6 +37,9 @@ __all__ = [
     "Report",
     "ShareLink",
     "Snapshot",
+    "SnapshotCurrent",
+    "SnapshotDay",
+    "SnapshotDayRevenue",
     "SocialAccount",
     "User",
     "Workspace",

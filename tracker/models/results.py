@@ -84,7 +84,9 @@ class Snapshot(SQLModel, table=True):
 
     __table_args__ = (
         *_SNAPSHOT_SCOPE_INDEXES,
-        Index("ix_snapshot_campaign_day", "campaign_id", "captured_on"),
+        # Source before day: a campaign's sources with their first and last days (the data
+        # sources of a page or recap) are read from this index alone, never the table.
+        Index("ix_snapshot_campaign_source_day", "campaign_id", "source", "captured_on"),
         CheckConstraint(
             "post_id IS NULL OR participation_id IS NOT NULL", name="post_has_participation"
         ),

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from ..kpi import METRIC_KEYS
 from ..models import Participation, Post, Snapshot, utcnow
+from . import rollups
 
 SNAPSHOT_VALUE_COLUMNS = (*METRIC_KEYS, "revenue_currency")
 MONEY_PLACES = Decimal("0.0001")  # Snapshot.revenue is ExactDecimal(18, 4)
@@ -168,7 +169,8 @@ def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
 def write_snapshots(
     session: Session, inputs: Iterable[SnapshotInput], import_id: int | None = None
 ) -> WriteCounts:
-    """Create or replace snapshots in bulk (Core statements, never one ORM object per row)."""
+    """Create or replace snapshots in bulk (Core statements, never one ORM object per row),
+    and keep the rollups the pages read (tracker/results/rollups.py) in the same transaction."""
     counts, to_insert, to_update = plan_snapshots(session, inputs)
     table = Snapshot.__table__
     if to_insert:
@@ -189,6 +191,7 @@ def write_snapshots(
             update(table).where(table.c.id == bindparam("_id")).values(values), to_update
         )
     session.flush()
+    rollups.after_write(session, to_insert, {key[0] for key, _old, _new in counts.changes})
     return counts
 
 
