@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tracker.importers.urls import normalise_post_url
 from tracker.models import (
     Brand,
     Campaign,
@@ -28,6 +29,16 @@ from tracker.models import (
 from tracker.passwords import hash_password
 
 _seq = itertools.count(1)
+
+
+def _url_key(url: str) -> str:
+    """The key the app stores; a hostile test URL the app would refuse keeps a plain key."""
+    try:
+        return normalise_post_url(url)
+    except ValueError:
+        return url.lower()
+
+
 _hashes: dict[str, str] = {}
 
 
@@ -149,7 +160,7 @@ class Factory:
             "participation_id": participation.id,
             "platform": participation.platform,
             "url": url,
-            "url_key": url.lower(),
+            "url_key": _url_key(url),
             "posted_at": datetime(2026, 3, 5, 18, 0),
         }
         values = {**values, **kw}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
-from tracker.models import Brand, IdempotencyKey
+from tracker.models import Brand, IdempotencyKey, utcnow
 
 from .conftest import ApiClient
 
@@ -122,6 +124,22 @@ def test_a_refused_request_can_be_corrected_under_the_same_key(api, session):
 
     assert api.post("/brands", json={"name": "Fixed"}, headers=headers).status_code == 201
     assert session.exec(select(IdempotencyKey)).one().status_code == 201
+
+
+def test_an_idempotency_key_older_than_a_day_starts_afresh(api, session):
+    headers = {"Idempotency-Key": "yesterday"}
+    api.post("/brands", json={"name": "Monday"}, headers=headers)
+    stored = session.exec(select(IdempotencyKey)).one()
+    stored.created_at = utcnow() - timedelta(hours=25)
+    session.add(stored)
+    session.commit()
+
+    response = api.post("/brands", json={"name": "Tuesday"}, headers=headers)
+
+    assert response.status_code == 201
+    assert "Idempotent-Replayed" not in response.headers
+    assert sorted(b.name for b in session.exec(select(Brand)).all()) == ["Monday", "Tuesday"]
+    assert session.exec(select(IdempotencyKey.request_hash)).one() != stored.request_hash
 
 
 def test_idempotency_keys_belong_to_their_user(api, api_as, factory, workspace, session):

@@ -4,24 +4,29 @@ A client that timed out can resend a write with the same key: if the first attem
 succeeded, it gets the stored response back (header `Idempotent-Replayed: true`) and
 nothing is written twice. The same key with a different request is refused with 409.
 Only successful responses are kept, so a request refused for bad input can be corrected
-and resent under the same key. Keys belong to the user (all their tokens share them).
+and resent under the same key. Keys belong to the user (all their tokens share them) and
+are kept for KEEP (24 hours, as payment APIs do): long enough for any retry, short enough
+that the table does not grow with every write ever made.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Response, request
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from ..models import IdempotencyKey
+from ..models import IdempotencyKey, utcnow
 from .errors import ApiError
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+KEEP = timedelta(hours=24)
 
 PARAMETER = {
     "name": HEADER,
@@ -69,6 +74,10 @@ def lookup(session: Session, user_id: int, key: str, request_hash: str) -> Respo
     ).first()
     if row is None:
         return None
+    if _aware(row.created_at) < utcnow() - KEEP:  # expired: the key starts afresh
+        session.delete(row)
+        session.flush()
+        return None
     if row.request_hash != request_hash:
         raise ApiError(
             409,
@@ -87,6 +96,12 @@ def lookup(session: Session, user_id: int, key: str, request_hash: str) -> Respo
 def remember(
     session: Session, user_id: int, key: str, request_hash: str, response: Response
 ) -> None:
+    # The user's expired keys go as they write new ones (one indexed delete, no cron job).
+    session.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < utcnow() - KEEP
+        )
+    )
     session.add(
         IdempotencyKey(
             user_id=user_id,
@@ -97,3 +112,8 @@ def remember(
         )
     )
     session.flush()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
