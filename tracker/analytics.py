@@ -418,14 +418,15 @@ def _totals_by(frame: pd.DataFrame, key: str) -> dict[int, dict[str, int | Decim
     groups = frame[key].astype("int64")
     counts = [k for k in kpi.METRIC_KEYS if k not in kpi.MONEY_KEYS and k in frame]
     # Int64 sums with min_count=1: a metric no row of the group carries stays NA (None).
-    sums = frame[counts].groupby(groups).sum(min_count=1)
+    sums = frame[counts].astype("Int64").groupby(groups).sum(min_count=1)
     out: dict[int, dict[str, int | Decimal | None]] = {}
-    columns = [sums[k].tolist() for k in counts]
-    for i, group in enumerate(sums.index.tolist()):
-        totals: dict[str, int | Decimal | None] = dict.fromkeys(kpi.METRIC_KEYS)
-        for k, values in zip(counts, columns, strict=True):
-            value = values[i]
-            totals[k] = None if pd.isna(value) else int(value)
+    # Python ints and None, column by column: no per-cell pandas call for thousands of posts.
+    columns = [sums[k].to_numpy(dtype=object, na_value=None).tolist() for k in counts]
+    empty = dict.fromkeys(kpi.METRIC_KEYS)
+    rows = list(zip(*columns, strict=True)) if columns else [()] * len(sums.index)
+    for group, values in zip(sums.index.tolist(), rows, strict=True):
+        totals: dict[str, int | Decimal | None] = dict(empty)
+        totals.update(zip(counts, values, strict=True))
         out[int(group)] = totals
     for money in kpi.MONEY_KEYS:
         if money not in frame:
@@ -1170,17 +1171,20 @@ def post_rows(session: Session, campaign: Campaign, *, as_of: date | None = None
     """Each post of the campaign with its as-of totals, most viewed first."""
     by_post = post_totals(session, campaign, as_of=as_of)
     out = []
-    for post in session.exec(select(Post).where(Post.campaign_id == campaign.id)).all():
-        totals = by_post.get(post.id) or {k: None for k in kpi.METRIC_KEYS}
+    columns = (Post.id, Post.participation_id, Post.platform, Post.url, Post.title)
+    for pid, part, platform, url, title, posted_at, is_paid in session.exec(
+        select(*columns, Post.posted_at, Post.is_paid).where(Post.campaign_id == campaign.id)
+    ).all():  # columns, not ORM objects: a campaign may have thousands of posts
+        totals = by_post.get(pid) or {k: None for k in kpi.METRIC_KEYS}
         out.append(
             PostRow(
-                post_id=post.id,
-                participation_id=post.participation_id,
-                platform=post.platform,
-                url=post.url,
-                title=post.title,
-                posted_at=post.posted_at,
-                is_paid=post.is_paid,
+                post_id=pid,
+                participation_id=part,
+                platform=platform,
+                url=url,
+                title=title,
+                posted_at=posted_at,
+                is_paid=is_paid,
                 totals=totals,
                 kpis=kpi.kpis(totals, None),
             )
