@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 Number = int | Decimal
 
@@ -18,7 +19,9 @@ GRID = "#dde3ea"
 MUTED = "#6b7685"
 
 
+@cache
 def _pyplot():
+    """pyplot on the Agg backend with our defaults, set up once per process."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -38,6 +41,11 @@ def _pyplot():
         }
     )
     return plt
+
+
+def preload() -> None:
+    """Import matplotlib now (a job worker does, before it forks; see tracker/jobs/worker.py)."""
+    _pyplot()
 
 
 def _svg(fig) -> str:

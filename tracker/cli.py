@@ -2,16 +2,73 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import select
 
-from . import create_app, migrate
+from . import create_app
 from .db import get_engine, session_scope
 
+# Command groups whose modules import heavy code (pandas, the importers, the recap renderer):
+# {name: ("module:attribute", the first paragraph of its help, as `tracker --help` lists it)}.
+# A test checks each against the command's own help, so the listing never drifts from it.
+LAZY_COMMANDS = {
+    "import": (
+        "tracker.importers.commands:import_command",
+        "Import FILE (a platform export or the tracker's CSV) into a campaign, all of it or "
+        "nothing.",
+    ),
+    "report": (
+        "tracker.reporting.commands:report_group",
+        "Campaign recaps (PDF): `tracker report CAMPAIGN_ID -o FILE` or `tracker report batch`.",
+    ),
+}
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+
+class TrackerGroup(FlaskGroup):
+    """Flask's command group, made cheap to start: `tracker --help` imports no area's code.
+
+    Flask's own group builds the app to list the commands of `app.cli`; ours live on this
+    group (the app registers none), so listing them never builds the app (API schemas,
+    blueprints). Heavy command groups are imported when they run, or when their own help is
+    asked for. A name this group does not know still goes to `app.cli`, as in Flask.
+    """
+
+    def __init__(self, *args, lazy_commands: dict[str, tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands)
+        self._listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            target, help_text = self.lazy_commands[name]
+            if self._listing:  # the command list needs only the name and its one-line help
+                return click.Command(name, help=help_text)
+            module, _, attribute = target.partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+@click.group(
+    cls=TrackerGroup,
+    create_app=create_app,
+    add_default_commands=True,
+    lazy_commands=LAZY_COMMANDS,
+)
 def cli() -> None:
     """Influencer campaign ROI tracker."""
 
@@ -26,6 +83,8 @@ def db() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
+    from . import migrate  # Alembic: loaded only by the commands that migrate
+
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo("Database is up to date.")
 
@@ -35,6 +94,8 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (e.g. base)."""
+    from . import migrate
+
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
 
 
@@ -188,11 +249,3 @@ from .jobs.cli import jobs_group, worker_command  # noqa: E402  (commands live w
 
 cli.add_command(worker_command)
 cli.add_command(jobs_group)
-
-from .reporting.commands import report_group  # noqa: E402
-
-cli.add_command(report_group)
-
-from .importers.commands import import_command  # noqa: E402
-
-cli.add_command(import_command)

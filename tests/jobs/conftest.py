@@ -65,6 +65,30 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def queue_app(database_url, redis_url, tmp_path):
+    """The web app as deployed with Redis: jobs go to the queue, never run in-process."""
+    from tracker import create_app
+    from tracker.jobs.service import state
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "TRACKER_REPORTS_DIR": str(tmp_path / "reports"),
+            "JOBS_STALE_SECONDS": STALE_SECONDS,
+        }
+    )
+    assert state(app).mode == "rq"
+    yield app
+    app.extensions["tracker.engine"].dispose()
+
+
 @dataclass
 class Worker:
     name: str

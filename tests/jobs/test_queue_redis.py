@@ -12,35 +12,13 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from tracker import create_app
-from tracker.jobs.service import enqueue, state
+from tracker.jobs.service import enqueue
 from tracker.models import ImportBatch, Job, Report
 
 from ..reference import build_reference
 from .conftest import STALE_SECONDS, snapshot_count, wait_for
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def queue_app(database_url, redis_url, tmp_path):
-    """The web app as deployed with Redis: jobs go to the queue, never run in-process."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "TRACKER_REPORTS_DIR": str(tmp_path / "reports"),
-            "JOBS_STALE_SECONDS": STALE_SECONDS,
-        }
-    )
-    assert state(app).mode == "rq"
-    yield app
-    app.extensions["tracker.engine"].dispose()
 
 
 def _job(session: Session, job_id: int) -> Job:

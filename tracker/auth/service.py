@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlmodel import Session, select
 
 from ..models import ROLES, User, Workspace, utcnow
 from ..passwords import hash_password, verify_password
 
-# A real hash of a random password, verified when the email is unknown so that
-# response time does not reveal which emails have accounts.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+@cache
+def dummy_hash() -> str:
+    """A real hash, verified when the email is unknown so that response time does not reveal
+    which emails have accounts. Made on first use: hashing costs ~0.15 s, which every start
+    (`tracker --help`, each worker) would otherwise pay."""
+    return hash_password("not-a-real-password")
 
 
 def create_user(
@@ -43,9 +49,10 @@ def create_user(
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
+    dummy = dummy_hash()  # made before the lookup: the first sign-in is as slow either way
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(dummy, password)
         return None
     if not verify_password(user.password_hash, password):
         return None

@@ -23,12 +23,13 @@ from sqlmodel import select
 from ..access import can_write, get_campaign_or_404, public
 from ..db import get_session
 from ..models import Brand, Report
-from . import build_recap, recap_filename, recap_pdf, write_recap
+from . import build_recap, recap_filename, recap_pdf
 from .branding import MAX_LOGO_BYTES, Logo, StylingError, brand_css, set_brand_styling
 from .fetcher import ASSET_TYPES, RefusedURL, asset_path
 from .files import report_path
 from .forms import GenerateRecapForm, StylingForm, language_choices
 from .i18n import recap_locale
+from .jobs import enqueue_recap, recap_jobs
 from .web import logo_data_uri, pdf_response, recap_page
 
 bp = Blueprint("reporting", __name__)
@@ -57,6 +58,7 @@ def recap(campaign_id: int):
         "reporting/recap.html",
         campaign=campaign,
         reports=reports,
+        jobs=recap_jobs(get_session(), campaign, current_user.workspace_id),
         form=form,
         recap_languages=language_choices(),
     )
@@ -87,23 +89,27 @@ def preview(campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/recap/reports")
 @can_write
 def generate(campaign_id: int):
-    """Render the recap and keep the file under the reports directory."""
+    """Queue a `recap` job that renders the recap and keeps the file; show its job page.
+
+    A recap of a large campaign takes many seconds, too long for a request: with REDIS_URL a
+    `tracker worker` renders it, without Redis the in-process job runner does (docs/recaps.md).
+    """
     db = get_session()
     campaign = get_campaign_or_404(campaign_id)
     form = GenerateRecapForm()
     if not form.validate_on_submit():
         flash(_("Choose a language for the recap."), "error")
         return redirect(url_for("reporting.recap", campaign_id=campaign.id))
-    report = write_recap(
+    job = enqueue_recap(
         db,
         campaign,
         form.lang.data,
-        reports_dir=current_app.config["TRACKER_REPORTS_DIR"],
-        created_by=current_user.id,
+        workspace_id=current_user.workspace_id,
+        user_id=current_user.id,
     )
     db.commit()
-    flash(_("Recap saved as %(name)s.", name=report.filename), "success")
-    return redirect(url_for("reporting.recap", campaign_id=campaign.id))
+    flash(_("The recap is being rendered: this page shows when it is ready."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/reports/<int:report_id>")
