@@ -14,6 +14,16 @@ from typing import Any
 
 
 def peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM). ru_maxrss would not do: a child
+    started by fork+exec inherits its parent's high-water mark, so a large parent (the
+    benchmark's data generator) would show as the child's peak."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -30,7 +30,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("TRACKER_SESSION_SECONDS", 8 * 3600)),
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        # Largest upload (imports): TRACKER_MAX_UPLOAD_MB, default 200 (a 1M-row Tracker CSV is
+        # ~100 MB); tracker/importers/reading.py applies the same limit to files and ZIP members.
+        "MAX_CONTENT_LENGTH": upload_limit_mb() * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
@@ -64,3 +66,18 @@ def trusted_proxies(value: object) -> int:
             f"TRACKER_TRUSTED_PROXIES must be a whole number of proxies, 0 or more (got {value!r})"
         )
     return count
+
+
+def upload_limit_mb(value: object = None) -> int:
+    """The upload limit in MB: ``TRACKER_MAX_UPLOAD_MB`` (default 200), a whole number ≥ 1;
+    anything else stops the start with a reason."""
+    text = str(os.environ.get("TRACKER_MAX_UPLOAD_MB", "") if value is None else value).strip()
+    try:
+        limit = int(text or 200)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ValueError(
+            f"TRACKER_MAX_UPLOAD_MB must be a whole number of MB, 1 or more (got {text!r})"
+        )
+    return limit

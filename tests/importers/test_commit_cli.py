@@ -164,7 +164,7 @@ def test_files_that_are_not_exports_are_refused_without_a_traceback(
         handle.truncate(2 * 1024**3)  # a sparse 2 GB file: refused by its size, never read
     result = run(runner, huge, "--campaign", story.campaign.id)
     assert result.exit_code == 1
-    assert "huge.csv was refused: The file is 2,048 MB; the limit is 50 MB." in result.output
+    assert "huge.csv was refused: The file is 2,048 MB; the limit is 200 MB." in result.output
     assert count(session, ImportBatch) == 0
 
 

@@ -16,6 +16,7 @@ from tracker.importers.reading import (
     read_table,
     read_upload,
     realign_on_anchor,
+    stream_table,
 )
 
 ROWS = [["Date", "Views", "Titre"], ["2026-03-10", "14041", "Été éclat"], ["2026-03-11", "5", "x"]]
@@ -278,15 +279,17 @@ def test_empty_files_are_refused(data: bytes) -> None:
 
 
 def test_oversized_data_is_refused() -> None:
-    with pytest.raises(ImportRefused, match="larger than the 50 MB limit"):
+    with pytest.raises(ImportRefused, match="larger than the 200 MB limit"):
         read_table(b"a" * (MAX_BYTES + 1), "x.csv")
 
 
 def test_size_guards_work_before_reading_a_stream() -> None:
     check_size(None)
     check_size(MAX_BYTES)
-    with pytest.raises(ImportRefused, match="50 MB"):
+    with pytest.raises(ImportRefused, match="200 MB"):
         check_size(MAX_BYTES + 1)
+    with pytest.raises(ImportRefused, match="The file is larger than the 1 MB limit."):
+        check_size(1024 * 1024 + 1, limit=1024 * 1024)  # the web app's own limit
 
     class CountingStream(io.BytesIO):
         asked = 0
@@ -296,7 +299,7 @@ def test_size_guards_work_before_reading_a_stream() -> None:
             return super().read(size)
 
     assert read_upload(io.BytesIO(b"A,B\n1,2\n")) == b"A,B\n1,2\n"
-    with pytest.raises(ImportRefused, match="50 MB"):
+    with pytest.raises(ImportRefused, match="200 MB"):
         read_upload(CountingStream(b"x" * (MAX_BYTES + 10)))
     assert CountingStream.asked == MAX_BYTES + 1  # never asks for the whole stream
 
@@ -345,3 +348,71 @@ def test_a_cell_too_large_for_any_export_is_refused_naming_its_line() -> None:
     data = b'A,B\n1,"' + b"x" * 200_000 + b'"\n'
     with pytest.raises(ImportRefused, match="Line 2 cannot be read as CSV: field larger than"):
         read_table(data, "x.csv")
+
+
+# Reading in parts (a million-row file never sits in memory as one list)
+
+
+def parts(data: bytes, name: str = "x.csv", rows: int = 2) -> list[tuple]:
+    return [
+        (s.name, s.part, s.header, s.rows, s.row_numbers)
+        for s in stream_table(data, name, chunk_rows=rows)
+    ]
+
+
+def test_a_table_streams_in_parts_of_at_most_n_rows_each_with_its_header_and_lines() -> None:
+    data = b"A,B\n1,2\n3,4\n\n5,6\n7,8\n9,10\n"
+    assert parts(data) == [
+        ("x.csv", 0, ["A", "B"], [["1", "2"], ["3", "4"]], [2, 3]),
+        ("x.csv", 1, ["A", "B"], [["5", "6"], ["7", "8"]], [5, 6]),  # line 4 is blank
+        ("x.csv", 2, ["A", "B"], [["9", "10"]], [7]),
+    ]
+
+
+def test_a_table_without_rows_is_one_empty_part_and_an_exact_multiple_ends_cleanly() -> None:
+    assert parts(b"A,B\n") == [("x.csv", 0, ["A", "B"], [], [])]
+    assert parts(b"A,B\n1,2\n3,4\n") == [("x.csv", 0, ["A", "B"], [["1", "2"], ["3", "4"]], [2, 3])]
+
+
+def test_streamed_blocks_and_zip_members_are_tables_of_their_own_in_order(make_zip) -> None:
+    ga4 = b"# Report\nSource,Sessions\na,1\nb,2\nc,3\n# ---\nDay,Sessions\n1,4\n"
+    assert parts(ga4, "ga4.csv") == [
+        ("ga4.csv", 0, ["Source", "Sessions"], [["a", "1"], ["b", "2"]], [3, 4]),
+        ("ga4.csv", 1, ["Source", "Sessions"], [["c", "3"]], [5]),
+        ("ga4.csv (2)", 0, ["Day", "Sessions"], [["1", "4"]], [8]),
+    ]
+    data = make_zip({"one.csv": b"A\n1\n2\n3\n", "two.csv": b"B\n4\n"})
+    assert parts(data, "x.zip") == [
+        ("one.csv", 0, ["A"], [["1"], ["2"]], [2, 3]),
+        ("one.csv", 1, ["A"], [["3"]], [4]),
+        ("two.csv", 0, ["B"], [["4"]], [2]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"A,B,C\r\n1,2\r\n\r\n4,5,6,,\r\n7,8,9",
+        b'Permalink,Description\nhttps://x/1,"Chair test\n#ad #chair"\nhttps://x/2,plain\n',
+        b"sep=;\nA;B\n1,5;2,5\n3,5;4,5\n",
+        b"TikTok Ads report\n\nBy Day,Campaign name,Cost\n2026-03-10,X,5\n2026-03-11,Y,6\n",
+        b"\xff\xfe" + "Date,Vues\n2026-03-10,1\n2026-03-11,2\n2026-03-12,3\n".encode("utf-16-le"),
+        "Date;Titre\n2026-03-10;Été\n2026-03-11;Éclat\n".encode("cp1252"),
+    ],
+)
+def test_parts_put_together_are_the_table_read_whole(data: bytes) -> None:
+    (whole,) = read_table(data, "x.csv")
+    streamed = list(stream_table(data, "x.csv", chunk_rows=1))
+    assert [len(s.rows) for s in streamed] == [1] * len(whole.rows)
+    assert [row for s in streamed for row in s.rows] == whole.rows
+    assert [n for s in streamed for n in s.row_numbers] == whole.row_numbers
+    assert {(s.name, tuple(s.header), tuple(s.preamble)) for s in streamed} == {
+        (whole.name, tuple(whole.header), tuple(whole.preamble))
+    }
+
+
+def test_streaming_refuses_what_reading_whole_refuses() -> None:
+    with pytest.raises(ImportRefused, match="This file is empty."):
+        list(stream_table(b"\n\n", "x.csv", chunk_rows=10))
+    with pytest.raises(ImportRefused, match="This looks like a PNG image"):
+        list(stream_table(b"\x89PNG\r\n\x1a\n\x00", "x.csv", chunk_rows=10))

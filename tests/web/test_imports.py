@@ -170,7 +170,7 @@ def test_an_oversized_upload_is_refused_by_its_declared_size_before_it_is_read(
     )
     assert response.status_code == 413
     page = text(response)
-    assert "The file is larger than the 50 MB limit: it was refused before being read." in page
+    assert "The file is larger than the 200 MB limit: it was refused before being read." in page
     assert batches(session) == []
 
 

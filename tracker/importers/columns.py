@@ -13,10 +13,15 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
-from ..kpi import MONEY_KEYS
+from ..kpi import METRIC_KEYS, MONEY_KEYS
 from .errors import ImportRefused, RowError
 from .model import Metric
-from .numbers import infer_decimal_comma, parse_count_column, parse_decimal_column
+from .numbers import (
+    decide_decimal_comma,
+    decimal_hints,
+    parse_count_column,
+    parse_decimal_column,
+)
 from .reading import Sheet
 
 T = TypeVar("T")
@@ -79,8 +84,9 @@ def refusal(label: str, columns: Columns, sheets: list[Sheet]) -> ImportRefused:
     """Explain why no table of the upload is this format (when the user forced it)."""
     header = max((s.header for s in sheets), key=lambda h: len(columns.find(h)), default=[])
     missing = columns.missing(header)
-    noun = "column" if len(missing) == 1 else "columns"
-    return ImportRefused(f"This file is not a {label}: it has no {', '.join(missing)} {noun}.")
+    if len(missing) == 1:
+        return ImportRefused(f"This file is not a {label}: it has no {missing[0]} column.")
+    return ImportRefused(f"This file is not a {label}: it has no {', '.join(missing)} columns.")
 
 
 def drop_summary_rows(sheet: Sheet, column: int = 0) -> tuple[Sheet, list[str]]:
@@ -125,11 +131,19 @@ class ColumnReader:
 
     def infer_decimal_comma(self, keys: Iterable[str], default: bool | None = None) -> None:
         """Decide the file's decimal separator from the values of these columns."""
-        values = (
-            v for key in keys if key in self.found for v in self.sheet.column(self.found[key])
+        inferred = decide_decimal_comma(
+            hint for hints in self.decimal_hints(keys).values() for hint in hints
         )
-        inferred = infer_decimal_comma(values)
         self.decimal_comma = default if inferred is None else inferred
+
+    def decimal_hints(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """What each of these columns says about the decimal separator (``numbers.decimal_hints``),
+        in the keys' order: a table read in parts adds them up before deciding."""
+        return {
+            key: decimal_hints(self.sheet.column(self.found[key]))
+            for key in keys
+            if key in self.found
+        }
 
     def text(self, key: str) -> list[str] | None:
         """Return a column's cells with surrounding spaces removed, or None if absent."""
@@ -184,18 +198,33 @@ class ColumnReader:
     def metrics(
         self, keys: Iterable[str], *, allow_negative: Iterable[str] = ()
     ) -> list[dict[str, Metric]]:
-        """Return each row's metrics, holding only the keys that have a value."""
+        """Return each row's metrics, holding only the keys that have a value.
+
+        Keys are checked once per column here (canonical keys only); values are typed by
+        their column's parser (counts ``int``, money ``Decimal``), so records need not
+        check them again row by row.
+        """
         negative = set(allow_negative)
-        rows: list[dict[str, Metric]] = [{} for _ in self.sheet.rows]
+        names: list[str] = []
+        columns: list[list] = []
         for key in keys:
+            if key not in METRIC_KEYS:
+                raise ValueError(f"{key!r} is not a canonical metric key")
             if key in MONEY_KEYS:
                 values: list | None = self.decimals(key)
             else:
                 values = self.counts(key, allow_negative=key in negative)
-            for row, value in zip(rows, values or (), strict=False):
-                if value is not None:
-                    row[key] = value
-        return rows
+            if values is not None:
+                names.append(key)
+                columns.append(values)
+        if not names:
+            return [{} for _ in self.sheet.rows]
+        if not any(None in values for values in columns):  # every cell filled: the common case
+            return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        return [
+            {key: value for key, value in zip(names, row, strict=True) if value is not None}
+            for row in zip(*columns, strict=True)
+        ]
 
     def sorted_errors(self) -> list[RowError]:
         return sorted(self.errors, key=lambda e: e.row)

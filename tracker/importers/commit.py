@@ -9,6 +9,10 @@ bulk statements; it never commits, so the caller (a view, the CLI, a job) commit
 rolls everything back. The same file committed twice writes nothing the second time:
 snapshots follow KPI.md (same key and values: unchanged), orders are deduplicated by order
 id, and cost lines by their import reference.
+
+Both read the file in parts of ``CHUNK`` rows (``registry.open_stream``): each part is
+parsed, matched and written (or counted, for the preview) before the next is read, so a
+million-row file never sits in memory whole. Everything stays one transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlmodel import Session, select
 
 from ..jobs.registry import JobError, handler
@@ -36,16 +40,28 @@ from ..models import (
     Post,
     utcnow,
 )
-from ..results.service import SnapshotInput, WriteCounts, write_snapshots
+from ..results.service import SnapshotInput, WriteCounts, plan_snapshots, write_snapshots
 from .errors import AmbiguousFormat, ImportRefused
-from .matching import ImportPlan, LeftOut, Options, build_plan, group_left_out
-from .model import ParseResult
+from .lookups import load_lookups
+from .matching import (
+    LIST_LIMIT,
+    HeldBack,
+    ImportPlan,
+    LeftOut,
+    Options,
+    PartPlan,
+    Planner,
+    handle_resolver,
+)
 from .reading import check_size
-from .registry import parse_file
+from .registry import open_stream
 
 Progress = Callable[..., None]
-LIST_LIMIT = 500  # rows of each list the preview keeps; its counts are always complete
-CHUNK = 50_000  # snapshot rows per write (and per progress report)
+# Rows per part: parsed, matched and written (or counted) before the next part is read,
+# and rows per snapshot write. Memory holds about one part.
+CHUNK = 50_000
+CHANGES_SHOWN = 50  # updated snapshots the preview lists old → new
+SLICE = 8 * 1024 * 1024  # bytes of a stored upload fetched at a time
 PREVIEWING = "previewing"  # summary state while a job reads a large upload
 
 
@@ -74,6 +90,7 @@ def prepare(
     options: Options,
     user_id: int | None = None,
     defer: bool = False,
+    progress: Progress | None = None,
 ) -> ImportBatch:
     """Store an upload as a previewed batch with what it would do; nothing else is written.
 
@@ -96,25 +113,24 @@ def prepare(
     if options.as_of is None:
         # The same file again, dated as the first time, changes nothing (KPI.md).
         options.as_of = (earlier.captured_on if earlier else None) or today_for(campaign)
-    result, candidates = (None, []) if defer else _parse(data, filename, options.format)
+    if defer:
+        summary: dict[str, Any] = {"state": PREVIEWING, "as_of": _iso(options.as_of)}
+    else:
+        summary = _preview(session, campaign, data, filename, options, progress)
     batch = ImportBatch(
         campaign_id=campaign.id,
         user_id=user_id,
         filename=filename[:255] or "upload",
-        format=result.format if result else "",
+        format=summary.get("format", ""),
         sha256=digest,
         size_bytes=len(data),
-        rows_read=result.rows_read if result else 0,
+        rows_read=summary.get("rows_read", 0),
         captured_on=options.as_of,
         options=options.to_json(),
     )
     session.add(batch)
     session.flush()
     session.add(ImportFile(import_id=batch.id, content=data))
-    if defer:
-        summary = {"state": PREVIEWING, "as_of": _iso(options.as_of)}
-    else:
-        summary = _summary(session, campaign, result, options, candidates)
     if earlier is not None:
         summary["same_file"] = {
             "id": earlier.id,
@@ -126,19 +142,22 @@ def prepare(
     return batch
 
 
-def replan(session: Session, batch: ImportBatch, options: Options) -> ImportBatch:
+def replan(
+    session: Session, batch: ImportBatch, options: Options, progress: Progress | None = None
+) -> ImportBatch:
     """Preview a stored batch again with new choices (format, day, currency, mapping)."""
     if batch.status == "committed":
         raise AlreadyCommitted(batch.id)
     campaign = session.get(Campaign, batch.campaign_id)
     options.as_of = options.as_of or batch.captured_on or today_for(campaign)
-    result, candidates = _parse(_content(session, batch.id), batch.filename, options.format)
+    data = _content(session, batch.id)
+    summary = _preview(session, campaign, data, batch.filename, options, progress)
+    del data
     previous = json.loads(batch.summary or "{}")
-    summary = _summary(session, campaign, result, options, candidates)
     if previous.get("same_file"):
         summary["same_file"] = previous["same_file"]
-    batch.format = result.format if result else ""
-    batch.rows_read = result.rows_read if result else 0
+    batch.format = summary.get("format", "")
+    batch.rows_read = summary.get("rows_read", 0)
     batch.captured_on = options.as_of
     batch.options = options.to_json()
     batch.summary = json.dumps(summary)
@@ -165,39 +184,193 @@ def defer_replan(session: Session, batch: ImportBatch, options: Options) -> Impo
     return batch
 
 
-def _parse(data: bytes, filename: str, format: str | None) -> tuple[ParseResult | None, list[str]]:
-    try:
-        return parse_file(data, filename, format), []
-    except AmbiguousFormat as exc:
-        return None, exc.candidates
-
-
 def _content(session: Session, batch_id: int) -> bytes:
-    content = session.exec(
-        select(ImportFile.content).where(ImportFile.import_id == batch_id)
-    ).first()
-    if content is None:
+    """The stored upload, read in slices: fetched whole, a 100 MB file costs ~600 MB on
+    PostgreSQL for a moment (hex text in libpq, then bytes) and two copies on SQLite."""
+    files = ImportFile.__table__
+    this = files.c.import_id == batch_id
+    size = session.execute(select(func.length(files.c.content)).where(this)).scalar()
+    if size is None:
         raise ImportRefused("The uploaded file is no longer stored: upload it again.")
-    return content
+    pieces = [
+        session.execute(
+            select(func.substr(files.c.content, start + 1, SLICE)).where(this)
+        ).scalar_one()
+        for start in range(0, size, SLICE)
+    ]
+    return b"".join(pieces)
 
 
-def _summary(
+def _preview(
     session: Session,
     campaign: Campaign,
-    result: ParseResult | None,
+    data: bytes,
+    filename: str,
     options: Options,
-    candidates: list[str],
+    progress: Progress | None,
 ) -> dict[str, Any]:
-    if result is None:
-        return {"state": "choose_format", "candidates": candidates, "as_of": _iso(options.as_of)}
-    plan = build_plan(session, campaign, result, options)
+    """What importing the file would do, as the preview page shows it; nothing is written."""
+    try:
+        counter = _Counter(session)
+        plan = _run(session, campaign, data, filename, options, options.format, counter, progress)
+    except AmbiguousFormat as exc:
+        return {
+            "state": "choose_format",
+            "candidates": exc.candidates,
+            "as_of": _iso(options.as_of),
+        }
+    plan.snapshot_counts = counter.counts
     return preview_summary(plan, options, campaign)
+
+
+def _run(
+    session: Session,
+    campaign: Campaign,
+    data: bytes,
+    filename: str,
+    options: Options,
+    format: str | None,
+    sink: Callable[[PartPlan, Planner], None],
+    progress: Progress | None,
+) -> ImportPlan:
+    """Read the file part by part: parse, match, then hand each part's plan to ``sink``
+    (the commit's writer or the preview's counter); report progress in rows."""
+    report = progress or _noop
+    lookups = load_lookups(session, campaign)
+    stream = open_stream(
+        data,
+        filename,
+        format,
+        chunk_rows=CHUNK,
+        resolve_handle=handle_resolver(lookups, options),
+    )
+    held = HeldBack(stream.repeated_rows, CHUNK)
+    planner = Planner(lookups, options, stream.format, repeated=stream.repeated, held=held)
+    total = max(stream.rows, 1)
+    done = 0
+    report(0, total)
+    try:
+        for result in stream.parts():
+            part = planner.feed(result)
+            del result  # its records: the part holds what is written
+            sink(part, planner)
+            done += part.rows
+            del part  # before the next part is read
+            report(min(done, total), total)
+        for part in planner.finish(session, (stream.period_start, stream.period_end)):
+            sink(part, planner)
+            del part
+    finally:
+        held.close()  # its temporary files, if any, also when a part failed
+    if done < total:
+        report(total, total)
+    return planner.plan
+
+
+class _Counter:
+    """The preview's sink: what each part's snapshots would do, without writing them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.counts = WriteCounts()
+
+    def __call__(self, part: PartPlan, planner: Planner) -> None:
+        if part.snapshots:
+            counts = plan_snapshots(self.session, part.snapshots)[0]
+            self.counts.created += counts.created
+            self.counts.updated += counts.updated
+            self.counts.unchanged += counts.unchanged
+            room = CHANGES_SHOWN - len(self.counts.changes)
+            if room > 0:
+                self.counts.changes += counts.changes[:room]
+        # Snapshots of new posts are all new; a post and day twice in a part count once.
+        planner.plan.snapshots_pending += len({(s.url_key, s.captured_on) for s in part.pending})
+
+
+class _Writer:
+    """The commit's sink: writes each part (posts, snapshots, orders, costs) in bulk."""
+
+    def __init__(self, session: Session, import_id: int | None) -> None:
+        self.session = session
+        self.import_id = import_id
+        self.now = utcnow()
+        self.post_ids: dict[str, int] = {}  # url_key → id of the posts this import created
+        self.counts = WriteCounts()
+
+    def __call__(self, part: PartPlan, planner: Planner) -> None:
+        session, now, campaign_id = self.session, self.now, planner.plan.campaign_id
+        created = [p for p in part.new_posts if p.include]
+        if created:
+            posts = Post.__table__
+            self.post_ids.update(
+                session.execute(
+                    insert(posts).returning(posts.c.url_key, posts.c.id),
+                    [
+                        {
+                            "campaign_id": campaign_id,
+                            "participation_id": p.participation_id,
+                            "platform": p.platform,
+                            "url": p.url.strip()[:2000],
+                            "url_key": p.key,
+                            "external_id": (p.external_id or None) and p.external_id[:64],
+                            "title": p.title,
+                            "posted_at": p.posted_at,
+                            "is_paid": p.is_paid,
+                            "created_at": now,
+                        }
+                        for p in created
+                    ],
+                ).all()
+            )
+        for post_id, values in part.post_fills.items():
+            session.execute(
+                update(Post.__table__).where(Post.__table__.c.id == post_id).values(**values)
+            )
+        inputs = part.snapshots + [
+            SnapshotInput(
+                campaign_id=campaign_id,
+                captured_on=s.captured_on,
+                source=planner.plan.format,
+                values=s.values,
+                participation_id=s.participation_id,
+                post_id=self.post_ids[s.url_key],
+                revenue_currency=s.revenue_currency,
+            )
+            for s in part.pending
+        ]
+        unique = list({item.key: item for item in inputs}.values())  # the later row wins
+        del inputs
+        for start in range(0, len(unique), CHUNK):
+            counts = write_snapshots(
+                session, unique[start : start + CHUNK], import_id=self.import_id
+            )
+            self.counts.created += counts.created
+            self.counts.updated += counts.updated
+            self.counts.unchanged += counts.unchanged
+        if part.conversions:
+            session.execute(
+                insert(Conversion.__table__), [{**c, "created_at": now} for c in part.conversions]
+            )
+        if part.new_costs:
+            session.execute(
+                insert(CostLine.__table__), [{**c, "created_at": now} for c in part.new_costs]
+            )
+        if part.changed_costs:
+            costs = CostLine.__table__
+            fields = ("participation_id", "amount", "currency", "incurred_on", "description")
+            session.connection().execute(
+                update(costs)
+                .where(costs.c.id == bindparam("_id"))
+                .values({c: bindparam(c) for c in fields}),
+                [{"_id": c["id"], **{k: c[k] for k in fields}} for c in part.changed_costs],
+            )
+        session.flush()
 
 
 def preview_summary(plan: ImportPlan, options: Options, campaign: Campaign) -> dict[str, Any]:
     """The plan as the preview page (and the CLI) shows it: complete counts, capped lists."""
     changes = []
-    for key, old, new in (plan.snapshot_counts or WriteCounts()).changes[:50]:
+    for key, old, new in (plan.snapshot_counts or WriteCounts()).changes[:CHANGES_SHOWN]:
         _cid, participation_id, post_id, day, _source = key
         diff = {
             metric: [_plain(old.get(metric)), _plain(value)]
@@ -219,8 +392,8 @@ def preview_summary(plan: ImportPlan, options: Options, campaign: Campaign) -> d
         "period": [_iso(plan.period[0]), _iso(plan.period[1])],
         "as_of": _iso(plan.as_of),
         "currency": options.currency or campaign.currency,
-        "warnings": plan.warnings[:50]
-        + ([f"… and {len(plan.warnings) - 50} more notes."] if len(plan.warnings) > 50 else []),
+        "warnings": plan.warnings
+        + ([f"… and {plan.more_warnings} more notes."] if plan.more_warnings else []),
         "counts": plan.counts(),
         "new_posts": [
             {
@@ -256,11 +429,11 @@ def preview_summary(plan: ImportPlan, options: Options, campaign: Campaign) -> d
         "changes": changes,
         "rejected": [
             {"row": e.row, "column": e.column, "value": e.value[:200], "reason": e.reason}
-            for e in sorted(plan.rejected, key=lambda e: e.row)[:LIST_LIMIT]
+            for e in plan.rejected_rows()
         ],
         "left_out": {
-            code: {"count": len(items), "items": [_left(i) for i in items[:LIST_LIMIT]]}
-            for code, items in group_left_out(plan.left_out).items()
+            code: {"count": plan.left_out_counts[code], "items": [_left(i) for i in items]}
+            for code, items in plan.left_out.items()
         },
     }
 
@@ -289,7 +462,6 @@ def commit_import(
     workers commit it once: the second raises AlreadyCommitted. Nothing is committed here;
     on any error the caller rolls back and nothing of the file is kept.
     """
-    report = progress or _noop
     table = ImportBatch.__table__
     claimed = session.execute(
         update(table)
@@ -305,13 +477,17 @@ def commit_import(
     campaign = session.get(Campaign, batch.campaign_id)
     options = Options.from_json(batch.options)
     options.as_of = options.as_of or batch.captured_on or today_for(campaign)
-    result = parse_file(_content(session, batch_id), batch.filename, batch.format)
-    total = max(result.rows_read, 1)
-    report(0, total)
-    plan = build_plan(session, campaign, result, options, count_snapshots=False)
-    counts = apply_plan(
-        session, plan, import_id=batch_id, progress=lambda f: report(int(f * total), total)
-    )
+    writer = _Writer(session, batch_id)
+    data = _content(session, batch_id)
+    plan = _run(session, campaign, data, batch.filename, options, batch.format, writer, progress)
+    del data
+    plan.snapshot_counts = writer.counts
+    counts = {
+        **plan.counts(),
+        "snapshots_created": writer.counts.created,
+        "snapshots_updated": writer.counts.updated,
+        "snapshots_unchanged": writer.counts.unchanged,
+    }
     summary = json.loads(batch.summary or "{}")
     summary["committed"] = counts
     # What was written, listed like the preview; the old → new values come from the preview.
@@ -320,136 +496,13 @@ def commit_import(
         "changes": summary.get("changes", []),
     }
     batch.summary = json.dumps(summary)
-    batch.rows_read = result.rows_read
+    batch.rows_read = plan.rows_read
     session.add(batch)
     session.execute(
         delete(ImportFile.__table__).where(ImportFile.__table__.c.import_id == batch_id)
     )
     session.flush()
-    report(total, total)
     return counts
-
-
-def apply_plan(
-    session: Session,
-    plan: ImportPlan,
-    *,
-    import_id: int | None,
-    progress: Callable[[float], None] | None = None,
-) -> dict[str, int]:
-    """Write a plan with bulk statements (no ORM object per row); the caller commits."""
-    report = progress or (lambda fraction: None)
-    now = utcnow()
-    campaign_id = plan.campaign_id
-    created_posts = plan.posts_to_create
-    if created_posts:
-        session.execute(
-            insert(Post.__table__),
-            [
-                {
-                    "campaign_id": campaign_id,
-                    "participation_id": p.participation_id,
-                    "platform": p.platform,
-                    "url": p.url.strip()[:2000],
-                    "url_key": p.key,
-                    "external_id": (p.external_id or None) and p.external_id[:64],
-                    "title": p.title,
-                    "posted_at": p.posted_at,
-                    "is_paid": p.is_paid,
-                    "created_at": now,
-                }
-                for p in created_posts
-            ],
-        )
-    if plan.post_fills:
-        for post_id, values in plan.post_fills.items():
-            session.execute(
-                update(Post.__table__).where(Post.__table__.c.id == post_id).values(**values)
-            )
-    inputs = list(plan.snapshots)
-    if plan.pending:
-        included = {p.key for p in created_posts}
-        ids = dict(
-            session.exec(select(Post.url_key, Post.id).where(Post.campaign_id == campaign_id)).all()
-        )
-        inputs += [
-            SnapshotInput(
-                campaign_id=campaign_id,
-                captured_on=s.captured_on,
-                source=plan.format,
-                values=s.values,
-                participation_id=s.participation_id,
-                post_id=ids[s.url_key],
-                revenue_currency=s.revenue_currency,
-            )
-            for s in plan.pending
-            if s.url_key in included
-        ]
-    unique = list({item.key: item for item in inputs}.values())  # the later row wins
-    written = WriteCounts()
-    for start in range(0, len(unique), CHUNK):
-        counts = write_snapshots(session, unique[start : start + CHUNK], import_id=import_id)
-        written.created += counts.created
-        written.updated += counts.updated
-        written.unchanged += counts.unchanged
-        report(min(start + CHUNK, len(unique)) / max(len(unique), 1))
-    if plan.conversions:
-        session.execute(
-            insert(Conversion.__table__), [{**c, "created_at": now} for c in plan.conversions]
-        )
-    if plan.new_costs:
-        session.execute(
-            insert(CostLine.__table__), [{**c, "created_at": now} for c in plan.new_costs]
-        )
-    if plan.changed_costs:
-        costs = CostLine.__table__
-        session.connection().execute(
-            update(costs)
-            .where(costs.c.id == bindparam("_id"))
-            .values(
-                {
-                    c: bindparam(c)
-                    for c in (
-                        "participation_id",
-                        "amount",
-                        "currency",
-                        "incurred_on",
-                        "description",
-                    )
-                }
-            ),
-            [
-                {
-                    "_id": c["id"],
-                    **{
-                        k: c[k]
-                        for k in (
-                            "participation_id",
-                            "amount",
-                            "currency",
-                            "incurred_on",
-                            "description",
-                        )
-                    },
-                }
-                for c in plan.changed_costs
-            ],
-        )
-    session.flush()
-    return {
-        "posts_created": len(created_posts),
-        "posts_updated": len(plan.post_fills),
-        "snapshots_created": written.created,
-        "snapshots_updated": written.updated,
-        "snapshots_unchanged": written.unchanged,
-        "conversions_created": len(plan.conversions),
-        "conversions_duplicate": plan.duplicate_orders,
-        "costs_created": len(plan.new_costs),
-        "costs_updated": len(plan.changed_costs),
-        "costs_unchanged": plan.unchanged_costs,
-        "rejected": len(plan.rejected),
-        "left_out": len(plan.left_out),
-    }
 
 
 def mark_failed(session: Session, batch_id: int, message: str) -> None:
@@ -491,16 +544,17 @@ def _batch_of_job(session: Session, job: Job, batch_id: int) -> ImportBatch:
 
 @handler("import_preview")
 def preview_job(session: Session, job: Job, progress: Progress, *, batch_id: int) -> dict[str, Any]:
-    """Read a large upload and store its preview; a file that is no export fails the job."""
+    """Read a large upload and store its preview; a file that is no export fails the job.
+
+    Progress is in rows, once the first pass over the file has counted them.
+    """
     batch = _batch_of_job(session, job, batch_id)
-    progress(0, 1)
     try:
-        replan(session, batch, Options.from_json(batch.options))
+        replan(session, batch, Options.from_json(batch.options), progress=progress)
     except AlreadyCommitted:
         raise JobError(f"Import #{batch_id} was committed already.") from None
     except ImportRefused as exc:
         raise JobError(str(exc)) from None
-    progress(1, 1)
     return {"import_id": batch_id, "rows": batch.rows_read}
 
 

@@ -18,29 +18,33 @@ shows the same plan first. Rules (written down in docs/import-formats.md):
 - TikTok Ads rows become paid-amplification cost lines, one per ad and day; their metrics
   are not stored (a Spark Ad's views and likes are counted on the boosted post itself).
 
-Per-row work is kept to dict lookups so a million-row snapshot file plans in seconds.
+Per-row work is kept to dict lookups so a million-row snapshot file plans in seconds, and
+a file is planned part by part (``Planner.feed``): only what must hold across parts is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import tempfile
 import unicodedata
-from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context
 from flask_babel import gettext
 from sqlmodel import Session, select
 
-from ..models import Campaign, Post
-from ..results.service import SnapshotInput, WriteCounts, plan_snapshots
+from ..models import Post
+from ..results.service import SnapshotInput, WriteCounts
 from .errors import RowError
-from .lookups import Lookups, load_lookups
+from .generic import campaign_identity, participation_identity, post_identity
+from .lookups import Lookups
 from .model import (
     ACCOUNT,
     AD,
@@ -156,78 +160,258 @@ class PendingSnapshot:
     revenue_currency: str | None
 
 
+LIST_LIMIT = 500  # rows of each list the plan keeps; its counts are always complete
+WARNINGS_KEPT = 50
+
+
 @dataclass
-class ImportPlan:
-    campaign_id: int
-    format: str
-    rows_read: int
-    warnings: list[str]
-    period: tuple[date | None, date | None]
-    as_of: date
-    new_posts: list[NewPost] = field(default_factory=list)
-    post_fills: dict[int, dict[str, Any]] = field(default_factory=dict)
+class PartPlan:
+    """What one part of a file adds to the import: the writes the commit makes for it.
+
+    The preview counts the same objects; nothing here holds more than one part's rows,
+    except the last part (``Planner.finish``), which adds what needed the whole file.
+    """
+
+    rows: int = 0
+    new_posts: list[NewPost] = field(default_factory=list)  # first seen in this part
     snapshots: list[SnapshotInput] = field(default_factory=list)
     pending: list[PendingSnapshot] = field(default_factory=list)
     conversions: list[dict[str, Any]] = field(default_factory=list)
-    duplicate_orders: int = 0
     new_costs: list[dict[str, Any]] = field(default_factory=list)
     changed_costs: list[dict[str, Any]] = field(default_factory=list)
+    post_fills: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    """What the import does, over all its parts: complete counts, capped lists."""
+
+    campaign_id: int
+    format: str
+    as_of: date
+    rows_read: int = 0
+    warnings: list[str] = field(default_factory=list)
+    more_warnings: int = 0
+    period: tuple[date | None, date | None] = (None, None)
+    new_posts: list[NewPost] = field(default_factory=list)
+    posts_created: int = 0
+    posts_updated: int = 0
+    snapshots_pending: int = 0  # snapshots of new posts (all created)
+    conversions: int = 0
+    duplicate_orders: int = 0
+    new_costs: int = 0
+    changed_costs: int = 0
     unchanged_costs: int = 0
     unknowns: dict[str, Unknown] = field(default_factory=dict)
-    rejected: list[RowError] = field(default_factory=list)
-    left_out: list[LeftOut] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)  # the LIST_LIMIT first rows
+    rejected_count: int = 0
+    left_out: dict[str, list[LeftOut]] = field(default_factory=dict)  # by code, capped
+    left_out_counts: dict[str, int] = field(default_factory=dict)
     ignored_ad_metrics: bool = False
-    # Filled by plan_writes(): what the snapshots would do to the database.
+    # What the snapshots would do to the database (the preview), or did (the commit).
     snapshot_counts: WriteCounts | None = None
 
-    @property
-    def posts_to_create(self) -> list[NewPost]:
-        return [p for p in self.new_posts if p.include]
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < WARNINGS_KEPT:
+            self.warnings.append(message)
+        else:
+            self.more_warnings += 1
 
-    def pending_created(self) -> int:
-        included = {p.key for p in self.posts_to_create}
-        return len({(s.url_key, s.captured_on) for s in self.pending if s.url_key in included})
+    def reject(self, error: RowError) -> None:
+        """Count a rejected row; keep the LIST_LIMIT lowest row numbers (first found first)."""
+        self.rejected_count += 1
+        self.rejected.append(error)
+        if len(self.rejected) >= 2 * LIST_LIMIT:
+            self.rejected = sorted(self.rejected, key=lambda e: e.row)[:LIST_LIMIT]
+
+    def leave_out(self, item: LeftOut) -> None:
+        self.left_out_counts[item.code] = self.left_out_counts.get(item.code, 0) + 1
+        items = self.left_out.setdefault(item.code, [])
+        if len(items) < LIST_LIMIT:
+            items.append(item)
+
+    def rejected_rows(self) -> list[RowError]:
+        return sorted(self.rejected, key=lambda e: e.row)[:LIST_LIMIT]
 
     def counts(self) -> dict[str, int]:
         snaps = self.snapshot_counts or WriteCounts()
         return {
-            "posts_created": len(self.posts_to_create),
-            "posts_updated": len(self.post_fills),
-            "snapshots_created": snaps.created + self.pending_created(),
+            "posts_created": self.posts_created,
+            "posts_updated": self.posts_updated,
+            "snapshots_created": snaps.created + self.snapshots_pending,
             "snapshots_updated": snaps.updated,
             "snapshots_unchanged": snaps.unchanged,
-            "conversions_created": len(self.conversions),
+            "conversions_created": self.conversions,
             "conversions_duplicate": self.duplicate_orders,
-            "costs_created": len(self.new_costs),
-            "costs_updated": len(self.changed_costs),
+            "costs_created": self.new_costs,
+            "costs_updated": self.changed_costs,
             "costs_unchanged": self.unchanged_costs,
-            "rejected": len(self.rejected),
-            "left_out": len(self.left_out),
+            "rejected": self.rejected_count,
+            "left_out": sum(self.left_out_counts.values()),
         }
 
 
-class _Planner:
-    def __init__(self, result: ParseResult, lookups: Lookups, options: Options) -> None:
+class HeldBack:
+    """Snapshots whose key another part of the file may write too, kept for the last part.
+
+    Written last, a key's later row wins and is counted once against what was stored, as
+    when the file is one part. Few rows stay in memory; when the file's first pass counted
+    more than one part's worth, they go to temporary files, one per bucket of identities
+    (all rows of a key share an identity, so a bucket holds every row of its keys), and
+    are read back one bucket at a time: memory holds about one part, whatever the file.
+    """
+
+    BUFFER = 2_000  # rows kept per bucket before they are written to its file
+
+    def __init__(self, rows: int = 0, part_rows: int = 50_000) -> None:
+        self.buckets = max(1, -(-rows // max(part_rows, 1)))
+        self._buffers: list[PartPlan] = [PartPlan() for _ in range(self.buckets)]
+        self._files: dict[int, IO[bytes]] = {}
+
+    def snapshot(self, identity: int, item: SnapshotInput) -> None:
+        buffer = self._buffers[identity % self.buckets]
+        buffer.snapshots.append(item)
+        self._spill(identity % self.buckets, buffer)
+
+    def pending(self, identity: int, item: PendingSnapshot) -> None:
+        buffer = self._buffers[identity % self.buckets]
+        buffer.pending.append(item)
+        self._spill(identity % self.buckets, buffer)
+
+    def _spill(self, bucket: int, buffer: PartPlan) -> None:
+        if self.buckets == 1 or len(buffer.snapshots) + len(buffer.pending) < self.BUFFER:
+            return
+        if bucket not in self._files:
+            # Closed by parts() or close(); unnamed, so nothing is left on disk either way.
+            self._files[bucket] = tempfile.TemporaryFile(prefix="tracker-import-")  # noqa: SIM115
+        # Rows of the same key keep their order: earlier batches are written first.
+        pickle.dump((buffer.snapshots, buffer.pending), self._files[bucket], protocol=5)
+        self._buffers[bucket] = PartPlan()
+
+    def parts(self) -> Iterator[PartPlan]:
+        """Each bucket's rows, in file order (the writer keeps a key's later row)."""
+        for bucket in range(self.buckets):
+            part = PartPlan()
+            spilled = self._files.pop(bucket, None)
+            if spilled is not None:
+                with spilled:
+                    spilled.seek(0)
+                    while True:
+                        try:
+                            snapshots, pending = pickle.load(spilled)
+                        except EOFError:
+                            break
+                        part.snapshots += snapshots
+                        part.pending += pending
+            buffer, self._buffers[bucket] = self._buffers[bucket], PartPlan()
+            part.snapshots += buffer.snapshots
+            part.pending += buffer.pending
+            if part.snapshots or part.pending:
+                yield part
+
+    def close(self) -> None:
+        for spilled in self._files.values():
+            spilled.close()
+        self._files.clear()
+
+
+class Planner:
+    """Matches a file's records to one campaign, part after part, and plans the writes.
+
+    ``feed`` takes each part's ParseResult in file order and returns its PartPlan; ``finish``
+    returns the last PartPlan (sums over the file, snapshots held back, blank post fields to
+    fill). What must hold across parts is kept here and nothing else: posts seen, unknown
+    groups, orders and cost references seen, and the snapshots whose key a later part may
+    write again (``repeated``, from the file's first pass): those wait for ``finish``, so a
+    later row of a key wins as when the whole file is one part.
+    """
+
+    def __init__(
+        self,
+        lookups: Lookups,
+        options: Options,
+        format: str,
+        *,
+        repeated: frozenset[int] = frozenset(),
+        held: HeldBack | None = None,
+    ) -> None:
         campaign = lookups.campaign
-        self.result = result
         self.lk = lookups
         self.options = options
         self.campaign = campaign
         self.zone = ZoneInfo(campaign.timezone)
-        self.currency = options.currency or result.revenue_currency or campaign.currency
-        self.source = result.format
+        self.currency = options.currency or campaign.currency
+        self.source = format
+        self.repeated = repeated
         self.plan = ImportPlan(
-            campaign_id=campaign.id,
-            format=result.format,
-            rows_read=result.rows_read,
-            warnings=list(result.warnings),
-            period=(result.period_start, result.period_end),
-            as_of=options.as_of or date.today(),
-            rejected=list(result.row_errors),
+            campaign_id=campaign.id, format=format, as_of=options.as_of or date.today()
         )
         self.new_by_key: dict[str, NewPost] = {}
-        self.fills_wanted: dict[int, PostRecord] = {}
+        # Post id → (posted_at, title, external id) of the first row that has any of them.
+        self.fills_wanted: dict[int, tuple[datetime | None, str, str | None]] = {}
         self.cost_refs: set[str] = set()
+        self.seen_orders = set(lookups.orders)
+        self.utm_totals: dict[tuple[int | None, date], dict[str, Any]] = {}
+        self.held = held or HeldBack()  # snapshots of repeated keys, written after the last part
+        self.part = PartPlan()
+        self._first = True
+
+    # -- parts -----------------------------------------------------------------------------
+
+    def feed(self, result: ParseResult) -> PartPlan:
+        """Plan one part of the file (its records, row errors and warnings)."""
+        if self._first:
+            self._first = False
+            # A whole-file format states the file's currency; parts of the tracker's CSV
+            # label every revenue with its own currency, so they need no default.
+            self.currency = self.options.currency or result.revenue_currency or self.currency
+        self.part = part = PartPlan(rows=result.rows_read)
+        plan = self.plan
+        plan.rows_read += result.rows_read
+        for warning in result.warnings:
+            plan.warn(warning)
+        for error in result.row_errors:
+            plan.reject(error)
+        records = result.records
+        if records and all(type(r) is PostRecord for r in records):
+            self.posts(records)
+        else:
+            self.posts([r for r in records if isinstance(r, PostRecord)])
+            self.scopes([r for r in records if isinstance(r, ScopeRecord)])
+            self.orders([r for r in records if isinstance(r, OrderRecord)])
+        self.part = PartPlan()  # the caller holds the part; nothing here keeps it alive
+        return part
+
+    def finish(
+        self, session: Session, period: tuple[date | None, date | None]
+    ) -> Iterator[PartPlan]:
+        """The last parts: GA4 sums and blank post fields to fill, then the held-back
+        snapshots (one part per bucket); notes that needed the whole file."""
+        self.part = part = PartPlan()
+        plan = self.plan
+        plan.period = period
+        for (participation_id, day), metrics in self.utm_totals.items():
+            self._scope_snapshot(participation_id, day, metrics, None, hold=False)
+        part.post_fills = _post_fills(session, self.fills_wanted, self.zone)
+        plan.posts_updated = len(part.post_fills)
+        if plan.ignored_ad_metrics:
+            plan.warn(
+                "The report's impressions, views, clicks and conversions are not stored: a "
+                "Spark Ad's views and likes are counted on the boosted post itself, and sales "
+                "come from the shop's orders. Its Cost becomes paid-amplification cost lines."
+            )
+        if (plan.new_costs or plan.changed_costs) and self.lk.hand_paid_costs:
+            plan.warn(
+                f"The campaign already has {self.lk.hand_paid_costs} paid-amplification cost "
+                "line(s) entered by hand: make sure they do not cover the same ad spend."
+            )
+        self.part = PartPlan()
+        yield part
+        del part
+        try:
+            yield from self.held.parts()
+        finally:
+            self.held.close()
 
     # -- unknown rows ----------------------------------------------------------------------
 
@@ -250,16 +434,7 @@ class _Planner:
         return group.choice
 
     def _valid_choice(self, choice: str, kind: str, platform: str | None) -> str:
-        if choice == SKIP:
-            return SKIP
-        if choice == CAMPAIGN_LEVEL:
-            return choice if kind in ("utm_content", "ad") else SKIP
-        target = self.lk.targets.get(int(choice)) if choice.isdigit() else None
-        if target is None or (
-            platform and kind in ("handle", "account", "post") and target.platform != platform
-        ):
-            return SKIP
-        return choice
+        return _valid_choice(self.lk, choice, kind, platform)
 
     def _suggest(self, kind: str, value: str, platform: str | None) -> int | None:
         """For an ad, the one participant its name mentions (by handle or first name)."""
@@ -277,14 +452,15 @@ class _Planner:
     # -- posts -----------------------------------------------------------------------------
 
     def posts(self, records: list[PostRecord]) -> None:
-        # The hot loop of a million-row snapshot file: one dict lookup and one tuple-like
-        # object per row, locals only. SnapshotInput is built positionally (its field order:
-        # campaign_id, captured_on, source, values, participation_id, post_id, currency).
+        # The hot loop of a million-row snapshot file: one dict lookup and one SnapshotInput
+        # per row, locals only.
         find = self.lk.posts.get
         by_handle = self.lk.by_handle
         as_of = self.plan.as_of
         currency = self.currency
-        append = self.plan.snapshots.append
+        append = self.part.snapshots.append
+        hold = self.held.snapshot
+        repeated = self.repeated
         campaign_id = self.campaign.id
         source = self.source
         fills = self.fills_wanted
@@ -294,19 +470,27 @@ class _Planner:
             if found is not None:
                 metrics = record.metrics
                 if metrics:
-                    append(
-                        snapshot(
-                            campaign_id,
-                            record.captured_on or as_of,
-                            source,
-                            metrics,
-                            found[1],
-                            found[0],
-                            (record.currency or currency) if "revenue" in metrics else None,
-                        )
+                    day = record.captured_on or as_of
+                    item = snapshot(
+                        campaign_id=campaign_id,
+                        captured_on=day,
+                        source=source,
+                        values=metrics,
+                        participation_id=found[1],
+                        post_id=found[0],
+                        revenue_currency=(record.currency or currency)
+                        if "revenue" in metrics
+                        else None,
                     )
-                if record.posted_at is not None or record.title or record.external_id:
-                    fills.setdefault(found[0], record)
+                    identity = post_identity(record.url_key, day) if repeated else 0
+                    if repeated and identity in repeated:
+                        hold(identity, item)
+                    else:
+                        append(item)
+                if (record.posted_at is not None or record.title or record.external_id) and found[
+                    0
+                ] not in fills:
+                    fills[found[0]] = (record.posted_at, record.title, record.external_id)
                 continue
             participation_id = (
                 by_handle.get((record.platform, record.handle)) if record.handle else None
@@ -326,9 +510,7 @@ class _Planner:
             key, kind, value = f"post:{record.url_key}", "post", record.url
         choice = self._unknown(key, kind, value, record.platform, record.source_row)
         if choice == SKIP:
-            self.plan.left_out.append(
-                LeftOut(record.source_row, "url", "unmatched", {"what": value})
-            )
+            self.plan.leave_out(LeftOut(record.source_row, "url", "unmatched", {"what": value}))
             return None
         return int(choice)
 
@@ -337,7 +519,7 @@ class _Planner:
         if new is None:
             target = self.lk.targets[participation_id]
             if target.platform != record.platform:
-                self.plan.rejected.append(
+                self.plan.reject(
                     RowError(
                         record.source_row,
                         "url",
@@ -348,7 +530,7 @@ class _Planner:
                 )
                 return
             if len(record.url_key) > MAX_URL_KEY:
-                self.plan.rejected.append(
+                self.plan.reject(
                     RowError(record.source_row, "url", record.url[:200], "this link is too long")
                 )
                 return
@@ -374,26 +556,33 @@ class _Planner:
             )
             self.new_by_key[record.url_key] = new
             self.plan.new_posts.append(new)
+            self.part.new_posts.append(new)
+            if new.include:
+                self.plan.posts_created += 1
         if not new.include:
             chosen = record.url_key in self.options.posts
             code = "post_not_included" if chosen or new.within_dates else "outside_dates"
             day = new.posted_at.astimezone(self.zone).date().isoformat() if new.posted_at else ""
-            self.plan.left_out.append(
+            self.plan.leave_out(
                 LeftOut(record.source_row, "url", code, {"what": record.url, "day": day})
             )
             return
         if record.metrics:
-            self.plan.pending.append(
-                PendingSnapshot(
-                    url_key=record.url_key,
-                    participation_id=participation_id,
-                    captured_on=record.captured_on or self.plan.as_of,
-                    values=record.metrics,
-                    revenue_currency=(record.currency or self.currency)
-                    if "revenue" in record.metrics
-                    else None,
-                )
+            day = record.captured_on or self.plan.as_of
+            pending = PendingSnapshot(
+                url_key=record.url_key,
+                participation_id=participation_id,
+                captured_on=day,
+                values=record.metrics,
+                revenue_currency=(record.currency or self.currency)
+                if "revenue" in record.metrics
+                else None,
             )
+            identity = post_identity(record.url_key, day) if self.repeated else 0
+            if self.repeated and identity in self.repeated:
+                self.held.pending(identity, pending)
+            else:
+                self.part.pending.append(pending)
 
     def _aware(self, moment: datetime | None) -> datetime | None:
         if moment is None:
@@ -405,20 +594,17 @@ class _Planner:
     # -- scopes ----------------------------------------------------------------------------
 
     def scopes(self, records: list[ScopeRecord]) -> None:
-        utm_totals: dict[tuple[int | None, date], dict[str, Any]] = {}
         for record in records:
             if record.level == CAMPAIGN:
                 self._scope_snapshot(None, record.captured_on, record.metrics, record.currency)
             elif record.level == PARTICIPATION:
                 self._participation_row(record)
             elif record.level == UTM:
-                self._utm_row(record, utm_totals)
+                self._utm_row(record, self.utm_totals)
             elif record.level == AD:
                 self._ad_row(record)
             elif record.level == ACCOUNT:
-                self.plan.left_out.append(LeftOut(record.source_row, "", "account_level", {}))
-        for (participation_id, day), metrics in utm_totals.items():
-            self._scope_snapshot(participation_id, day, metrics, None)
+                self.plan.leave_out(LeftOut(record.source_row, "", "account_level", {}))
 
     def _scope_snapshot(
         self,
@@ -426,19 +612,30 @@ class _Planner:
         day: date | None,
         metrics: dict[str, Any],
         currency: str | None,
+        *,
+        hold: bool = True,
     ) -> None:
         if not metrics:
             return
-        self.plan.snapshots.append(
-            SnapshotInput(
-                campaign_id=self.campaign.id,
-                captured_on=day or self.plan.as_of,
-                source=self.source,
-                values=metrics,
-                participation_id=participation_id,
-                revenue_currency=(currency or self.currency) if "revenue" in metrics else None,
-            )
+        day = day or self.plan.as_of
+        item = SnapshotInput(
+            campaign_id=self.campaign.id,
+            captured_on=day,
+            source=self.source,
+            values=metrics,
+            participation_id=participation_id,
+            revenue_currency=(currency or self.currency) if "revenue" in metrics else None,
         )
+        if hold and self.repeated:
+            identity = (
+                campaign_identity(day)
+                if participation_id is None
+                else participation_identity(participation_id, day)
+            )
+            if identity in self.repeated:
+                self.held.snapshot(identity, item)
+                return
+        self.part.snapshots.append(item)
 
     def _participation_row(self, record: ScopeRecord) -> None:
         platform, handle = record.keys.get("platform", ""), record.keys.get("handle", "")
@@ -448,7 +645,7 @@ class _Planner:
                 f"handle:{platform}:{handle}", "handle", handle, platform, record.source_row
             )
             if choice == SKIP:
-                self.plan.left_out.append(
+                self.plan.leave_out(
                     LeftOut(record.source_row, "handle", "unmatched", {"what": handle})
                 )
                 return
@@ -463,7 +660,7 @@ class _Planner:
         content = keys.get("utm_content", "")
         by_link = self.lk.by_link_code.get(content.casefold()) if content else None
         if tagged is not None and tagged.casefold() != self.campaign.slug.casefold():
-            self.plan.left_out.append(
+            self.plan.leave_out(
                 LeftOut(
                     record.source_row,
                     "utm_campaign",
@@ -474,7 +671,7 @@ class _Planner:
             return
         if tagged is None and by_link is None:
             what = " / ".join(v for k, v in keys.items() if k.startswith("utm_")) or "—"
-            self.plan.left_out.append(
+            self.plan.leave_out(
                 LeftOut(record.source_row, "utm_campaign", "untagged", {"what": what})
             )
             return
@@ -486,7 +683,7 @@ class _Planner:
                 f"utm_content:{content.casefold()}", "utm_content", content, None, record.source_row
             )
             if choice == SKIP:
-                self.plan.left_out.append(
+                self.plan.leave_out(
                     LeftOut(record.source_row, "utm_content", "unmatched", {"what": content})
                 )
                 return
@@ -510,9 +707,7 @@ class _Planner:
         choice = self._unknown(f"ad:{name}", "ad", name, None, record.source_row)
         self.plan.unknowns[f"ad:{name}"].amount += record.cost
         if choice == SKIP:
-            self.plan.left_out.append(
-                LeftOut(record.source_row, "ad_name", "unmatched", {"what": name})
-            )
+            self.plan.leave_out(LeftOut(record.source_row, "ad_name", "unmatched", {"what": name}))
             return
         participation_id = None if choice == CAMPAIGN_LEVEL else int(choice)
         day = record.period_start or record.captured_on or self.plan.as_of
@@ -537,7 +732,8 @@ class _Planner:
         self.cost_refs.add(ref)
         existing = self.lk.costs.get(ref)
         if existing is None:
-            self.plan.new_costs.append(line)
+            self.plan.new_costs += 1
+            self.part.new_costs.append(line)
         elif (existing[1], existing[2], existing[3], existing[4]) == (
             record.cost,
             currency,
@@ -546,20 +742,21 @@ class _Planner:
         ):
             self.plan.unchanged_costs += 1
         else:
-            self.plan.changed_costs.append({**line, "id": existing[0]})
+            self.plan.changed_costs += 1
+            self.part.changed_costs.append({**line, "id": existing[0]})
 
     # -- orders ----------------------------------------------------------------------------
 
     def orders(self, records: list[OrderRecord]) -> None:
         start = datetime.combine(self.campaign.start_date, time(0), self.zone)
         now = datetime.now(UTC)
-        seen = set(self.lk.orders)
+        seen = self.seen_orders
         for order in records:
             at = self._aware(order.occurred_at) or datetime.combine(
                 self.plan.as_of, time(12), self.zone
             ).astimezone(UTC)
             if not order.promo_codes:
-                self.plan.left_out.append(
+                self.plan.leave_out(
                     LeftOut(order.source_row, "discount_code", "no_code", {"what": order.order_id})
                 )
                 continue
@@ -572,20 +769,20 @@ class _Planner:
                 choice = self._unknown(f"promo:{code}", "promo", code, None, order.source_row)
                 self.plan.unknowns[f"promo:{code}"].amount += order.amount
                 if choice == SKIP:
-                    self.plan.left_out.append(
+                    self.plan.leave_out(
                         LeftOut(order.source_row, "discount_code", "unmatched", {"what": code})
                     )
                     continue
                 participation_id = int(choice)
             if at < start:
-                self.plan.left_out.append(
+                self.plan.leave_out(
                     LeftOut(
                         order.source_row, "created_at", "before_start", {"what": order.order_id}
                     )
                 )
                 continue
             if at > now + FUTURE_TOLERANCE:
-                self.plan.rejected.append(
+                self.plan.reject(
                     RowError(
                         order.source_row,
                         "created_at",
@@ -595,7 +792,7 @@ class _Planner:
                 )
                 continue
             if len(order.order_id) > MAX_ORDER_ID:
-                self.plan.rejected.append(
+                self.plan.reject(
                     RowError(
                         order.source_row,
                         "order",
@@ -608,7 +805,8 @@ class _Planner:
                 self.plan.duplicate_orders += 1
                 continue
             seen.add(order.order_id)
-            self.plan.conversions.append(
+            self.plan.conversions += 1
+            self.part.conversions.append(
                 {
                     "campaign_id": self.campaign.id,
                     "participation_id": participation_id,
@@ -624,47 +822,45 @@ class _Planner:
             )
 
 
+def _valid_choice(lookups: Lookups, choice: str, kind: str, platform: str | None) -> str:
+    """The user's choice for an unknown group, or "skip" when it cannot apply."""
+    if choice == SKIP:
+        return SKIP
+    if choice == CAMPAIGN_LEVEL:
+        return choice if kind in ("utm_content", "ad") else SKIP
+    target = lookups.targets.get(int(choice)) if choice.isdigit() else None
+    if target is None or (
+        platform and kind in ("handle", "account", "post") and target.platform != platform
+    ):
+        return SKIP
+    return choice
+
+
+def handle_resolver(lookups: Lookups, options: Options) -> Callable[[str, str], int | None]:
+    """The participation a (platform, normalised handle) row goes to, as the planner decides
+    for participation-level rows, without counting anything (the file's first pass asks)."""
+
+    def resolve(platform: str, handle: str) -> int | None:
+        found = lookups.by_handle.get((platform, handle))
+        if found is not None:
+            return found
+        key = f"handle:{platform}:{handle}"
+        choice = _valid_choice(lookups, options.mapping.get(key, SKIP), "handle", platform)
+        return int(choice) if choice.isdigit() else None
+
+    return resolve
+
+
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form, for matching names written by hand (Léa ~ lea)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def build_plan(
-    session: Session,
-    campaign: Campaign,
-    result: ParseResult,
-    options: Options,
-    *,
-    count_snapshots: bool = True,
-) -> ImportPlan:
-    """Match every record of a parsed file to the campaign and plan the writes (none made)."""
-    lookups = load_lookups(session, campaign)
-    planner = _Planner(result, lookups, options)
-    records = result.records
-    planner.posts([r for r in records if isinstance(r, PostRecord)])
-    planner.scopes([r for r in records if isinstance(r, ScopeRecord)])
-    planner.orders([r for r in records if isinstance(r, OrderRecord)])
-    plan = planner.plan
-    plan.post_fills = _post_fills(session, planner.fills_wanted, planner.zone)
-    if plan.ignored_ad_metrics:
-        plan.warnings.append(
-            "The report's impressions, views, clicks and conversions are not stored: a Spark "
-            "Ad's views and likes are counted on the boosted post itself, and sales come from "
-            "the shop's orders. Its Cost becomes paid-amplification cost lines."
-        )
-    if (plan.new_costs or plan.changed_costs) and lookups.hand_paid_costs:
-        plan.warnings.append(
-            f"The campaign already has {lookups.hand_paid_costs} paid-amplification cost "
-            "line(s) entered by hand: make sure they do not cover the same ad spend."
-        )
-    if count_snapshots and plan.snapshots:
-        plan.snapshot_counts = plan_snapshots(session, plan.snapshots)[0]
-    return plan
-
-
 def _post_fills(
-    session: Session, wanted: dict[int, PostRecord], zone: ZoneInfo
+    session: Session,
+    wanted: dict[int, tuple[datetime | None, str, str | None]],
+    zone: ZoneInfo,
 ) -> dict[int, dict[str, Any]]:
     """Blank fields of existing posts the file can fill in (posted_at, title, external id)."""
     if not wanted:
@@ -676,17 +872,17 @@ def _post_fills(
         for post_id, posted_at, title, external_id in session.exec(
             select(Post.id, Post.posted_at, Post.title, Post.external_id).where(Post.id.in_(chunk))
         ).all():
-            record = wanted[post_id]
+            file_posted_at, file_title, file_external_id = wanted[post_id]
             values: dict[str, Any] = {}
-            if posted_at is None and record.posted_at is not None:
-                moment = record.posted_at
+            if posted_at is None and file_posted_at is not None:
+                moment = file_posted_at
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=zone)
                 values["posted_at"] = moment.astimezone(UTC)
-            if not title and record.title:
-                values["title"] = record.title.strip()[:500]
-            if external_id is None and record.external_id:
-                values["external_id"] = record.external_id[:64]
+            if not title and file_title:
+                values["title"] = file_title.strip()[:500]
+            if external_id is None and file_external_id:
+                values["external_id"] = file_external_id[:64]
             if values:
                 fills[post_id] = values
     return fills
@@ -721,10 +917,3 @@ def describe(code: str, params: dict[str, str]) -> str:
     if has_request_context():
         message = gettext(message)
     return message % {"what": "", "slug": "", "day": "", **params}
-
-
-def group_left_out(left_out: list[LeftOut]) -> dict[str, list[LeftOut]]:
-    grouped: dict[str, list[LeftOut]] = defaultdict(list)
-    for item in left_out:
-        grouped[item.code].append(item)
-    return dict(grouped)

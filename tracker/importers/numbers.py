@@ -18,8 +18,9 @@ Values are ``Decimal`` or ``int``, never ``float``.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -199,22 +200,41 @@ def infer_decimal_comma(values: Iterable[str], *, sample: int = 1000) -> bool | 
     Only the first ``sample`` values that tell are looked at: a later value
     that disagrees fails to parse and becomes a row error, never a wrong figure.
     """
+    return decide_decimal_comma(_hints(values), sample=sample)
+
+
+def decimal_hints(values: Sequence[str], limit: int = 1000) -> list[str]:
+    """The separators ("," or ".") that the first ``limit`` telling values show, in order.
+
+    A file read in parts keeps these per column, then decides once with
+    ``decide_decimal_comma``, exactly as ``infer_decimal_comma`` over the whole columns.
+    """
+    joined = "".join(values)
+    if not joined or (joined.isascii() and joined.isdigit()):
+        return []  # plain digits and empty cells never tell (nearly every column)
+    return list(itertools.islice(_hints(values), limit))
+
+
+def decide_decimal_comma(hints: Iterable[str], *, sample: int = 1000) -> bool | None:
+    """Decide from the hints of ``decimal_hints`` (in the columns' order)."""
     comma = dot = False
-    telling = 0
-    for value in values:
-        if value.isascii() and value.isdigit():
-            continue
-        hint = _decimal_hint(value)
-        if hint is None:
-            continue
+    for telling, hint in enumerate(hints, start=1):
         comma |= hint == ","
         dot |= hint == "."
-        telling += 1
         if comma and dot:
             return None
         if telling >= sample:
             break
     return True if comma else False if dot else None
+
+
+def _hints(values: Iterable[str]) -> Iterator[str]:
+    for value in values:
+        if value.isascii() and value.isdigit():
+            continue
+        hint = _decimal_hint(value)
+        if hint is not None:
+            yield hint
 
 
 def _decimal_hint(value: str) -> str | None:
@@ -246,6 +266,9 @@ def parse_count_column(
     Plain digit strings, nearly every cell of a real export, are converted in
     one C-level pass; only the others go through the full parser.
     """
+    joined = "".join(values)
+    if joined.isascii() and joined.isdigit() and all(values):
+        return list(map(int, values)), {}  # every cell plain digits: the common case
     out: list[int | None] = [int(v) if v.isascii() and v.isdigit() else None for v in values]
     errors: dict[int, str] = {}
     for i, v in enumerate(values):

@@ -5,6 +5,11 @@ Every export reaches the format parsers the same way: a list of ``Sheet``
 everything about bytes: size limits, magic numbers, ZIP and XLSX containers,
 encodings, delimiters, ``#`` preambles and finding the header row. Cells stay
 text here, numbers included, because only the format knows how to read them.
+
+``read_table`` returns every table whole; ``stream_table`` yields the same tables in parts
+of a bounded number of rows (a million-row CSV never sits in memory as one list), reading
+text line by line from the bytes and a ZIP member by member. Both share one reader, so a
+file reads the same either way.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import statistics
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,12 +29,15 @@ from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
+from ..config import upload_limit_mb
 from .errors import ImportRefused
 
-MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024
+# Per upload and per ZIP member; the web app's MAX_CONTENT_LENGTH is the same number.
+MAX_BYTES = upload_limit_mb() * MB
 MAX_LINE_BYTES = 1024 * 1024
 # A ZIP (or XLSX) may expand; past these it is a zip bomb, not an export.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = max(200 * MB, MAX_BYTES)
 MAX_ZIP_MEMBERS = 100
 # The header is looked for among the first rows of a table (titles may sit above it).
 HEADER_SCAN_ROWS = 50
@@ -71,6 +80,8 @@ class Sheet:
     # Lines above the header: GA4's "# Start date: …", report titles in XLSX.
     preamble: list[str] = field(default_factory=list)
     header_row: int = 1
+    # Streamed tables come in parts of at most so many rows: 0 is the first part.
+    part: int = 0
 
     def column(self, index: int) -> list[str]:
         """Return one column's cells (rows are never shorter than the header)."""
@@ -84,16 +95,18 @@ class Sheet:
         )
 
 
-def check_size(size: int | None) -> None:
+def check_size(size: int | None, limit: int | None = None) -> None:
     """Refuse an upload by its declared size, before reading it."""
-    if size is not None and size > MAX_BYTES:
-        raise ImportRefused("The file is larger than the 50 MB limit.")
+    limit = limit or MAX_BYTES
+    if size is not None and size > limit:
+        raise ImportRefused(f"The file is larger than the {limit // MB} MB limit.")
 
 
-def read_upload(stream: BinaryIO) -> bytes:
+def read_upload(stream: BinaryIO, limit: int | None = None) -> bytes:
     """Read an upload stream, never holding more than the size limit in memory."""
-    data = stream.read(MAX_BYTES + 1)
-    check_size(len(data))
+    limit = limit or MAX_BYTES
+    data = stream.read(limit + 1)
+    check_size(len(data), limit)
     return data
 
 
@@ -103,24 +116,70 @@ def read_table(data: bytes, filename: str, *, is_header: HeaderTest | None = Non
     ``is_header`` recognises a known header row; without a match the first
     row as full as a typical row is taken.
     """
+    return list(_tables(data, filename, is_header, chunk_rows=None))
+
+
+def stream_table(
+    data: bytes, filename: str, *, is_header: HeaderTest | None = None, chunk_rows: int
+) -> Iterator[Sheet]:
+    """Yield the tables of ``read_table`` in parts of at most ``chunk_rows`` rows, in order.
+
+    Every part of a table carries its header, preamble and name; ``part`` numbers them from
+    0 (a table without data rows is one empty part 0). Text is read line by line from the
+    bytes and a ZIP member by member, so memory holds one part, not the file. The same
+    refusals as ``read_table`` are raised, when the reading reaches them.
+    """
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be at least 1")
+    return _tables(data, filename, is_header, chunk_rows=chunk_rows)
+
+
+def _tables(
+    data: bytes, filename: str, is_header: HeaderTest | None, *, chunk_rows: int | None
+) -> Iterator[Sheet]:
     check_size(len(data))
-    sheets = _read_file(data, filename, PurePosixPath(filename).name, is_header, allow_zip=True)
-    if not sheets:
+    name = PurePosixPath(filename).name
+    sheets = _Counted(_read_file(data, filename, name, is_header, chunk_rows, allow_zip=True))
+    yield from sheets
+    if not sheets.count:
         raise ImportRefused("This file is empty.")
-    return sheets
+
+
+class _Counted:
+    """Counts what an iterator gives, keeping no reference to it: a part handed on is
+    freed as soon as its reader is done with it (``for x in …: yield x`` keeps ``x``)."""
+
+    def __init__(self, items: Iterator[Sheet]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Sheet:
+        item = next(self.items)
+        self.count += 1
+        return item
 
 
 def _read_file(
-    data: bytes, filename: str, name: str, is_header: HeaderTest | None, *, allow_zip: bool
-) -> list[Sheet]:
+    data: bytes,
+    filename: str,
+    name: str,
+    is_header: HeaderTest | None,
+    chunk_rows: int | None,
+    *,
+    allow_zip: bool,
+) -> Iterator[Sheet]:
     """Read one file, or one ZIP member, by what its bytes are (not by its name)."""
     if not data.strip(_BLANK_BYTES):
-        return []
+        return
     if data.startswith(_ZIP_MAGIC):
         archive = _open_zip(data)
         names = archive.namelist()
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return _read_xlsx(data, filename, name, is_header)
+            yield from _parts(_read_xlsx(data, filename, name, is_header), chunk_rows)
+            return
         if any(n.startswith(("word/", "ppt/")) for n in names) or "mimetype" in names:
             raise ImportRefused(
                 "This looks like an office document, not a CSV or XLSX export. "
@@ -128,9 +187,25 @@ def _read_file(
             )
         if not allow_zip:
             raise ImportRefused(f"{name} inside the ZIP is itself a ZIP: unzip it first.")
-        return _read_zip(archive, filename, is_header)
+        yield from _read_zip(archive, filename, is_header, chunk_rows)
+        return
     _refuse_non_text(data)
-    return _read_text(data, filename, name, is_header)
+    yield from _read_text(data, filename, name, is_header, chunk_rows)
+
+
+def _parts(sheets: Iterable[Sheet], chunk_rows: int | None) -> Iterator[Sheet]:
+    """Cut whole sheets (XLSX is read whole) into parts like a streamed text table."""
+    for sheet in sheets:
+        if chunk_rows is None or len(sheet.rows) <= chunk_rows:
+            yield sheet
+            continue
+        for part, start in enumerate(range(0, len(sheet.rows), chunk_rows)):
+            yield replace(
+                sheet,
+                rows=sheet.rows[start : start + chunk_rows],
+                row_numbers=sheet.row_numbers[start : start + chunk_rows],
+                part=part,
+            )
 
 
 def _refuse_non_text(data: bytes) -> None:
@@ -183,13 +258,19 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
         )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         raise ImportRefused(
-            "This ZIP expands to more than 200 MB, so it is refused as a possible zip bomb."
+            f"This ZIP expands to more than {MAX_UNZIPPED_BYTES // MB} MB, so it is refused as a "
+            "possible zip bomb."
         )
     return archive
 
 
-def _read_zip(archive: zipfile.ZipFile, filename: str, is_header: HeaderTest | None) -> list[Sheet]:
-    sheets: list[Sheet] = []
+def _read_zip(
+    archive: zipfile.ZipFile,
+    filename: str,
+    is_header: HeaderTest | None,
+    chunk_rows: int | None,
+) -> Iterator[Sheet]:
+    found = False
     skipped: list[str] = []
     for member in archive.infolist():
         path = PurePosixPath(member.filename)
@@ -199,73 +280,124 @@ def _read_zip(archive: zipfile.ZipFile, filename: str, is_header: HeaderTest | N
             skipped.append(path.name)
             continue
         if member.file_size > MAX_BYTES:
-            raise ImportRefused(f"{path.name} inside the ZIP is larger than the 50 MB limit.")
+            raise ImportRefused(
+                f"{path.name} inside the ZIP is larger than the {MAX_BYTES // MB} MB limit."
+            )
         try:
             content = archive.read(member)
         except (zipfile.BadZipFile, OSError, NotImplementedError):
             raise ImportRefused(f"{path.name} inside the ZIP is damaged.") from None
-        sheets += _read_file(content, filename, path.name, is_header, allow_zip=False)
-    if not sheets:
-        found = f" (it holds: {', '.join(skipped[:5])})" if skipped else ""
-        raise ImportRefused(f"This ZIP holds no CSV or XLSX export{found}.")
-    return sheets
+        sheets = _Counted(
+            _read_file(content, filename, path.name, is_header, chunk_rows, allow_zip=False)
+        )
+        del content  # the reader holds it while it reads, no longer
+        yield from sheets
+        found = found or sheets.count > 0
+    if not found and skipped:
+        raise ImportRefused(
+            f"This ZIP holds no CSV or XLSX export (it holds: {', '.join(skipped[:5])})."
+        )
+    if not found:
+        raise ImportRefused("This ZIP holds no CSV or XLSX export.")
 
 
-def _decode(data: bytes) -> str:
-    """Decode by BOM, then UTF-8, then Windows-1252 (what French Excel writes)."""
+_CHUNK = 1024 * 1024  # bytes decoded at a time when checking an encoding
+
+
+def _encoding(data: bytes) -> tuple[str, str, int]:
+    """How to decode the file: (codec, error handling, bytes to skip), without decoding it
+    all at once. By BOM, then UTF-8, then Windows-1252 (what French Excel writes)."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                if encoding != "utf-8":
-                    raise ImportRefused("This UTF-16 file is damaged.") from None
-                return data[len(bom) :].decode("cp1252", errors="replace")
+            if _decodes(data, encoding, len(bom)):
+                return encoding, "strict", len(bom)
+            if encoding != "utf-8":
+                raise ImportRefused("This UTF-16 file is damaged.")
+            return "cp1252", "replace", len(bom)
     utf16 = _utf16_without_bom(data[:8192])
     if utf16:
-        return data.decode(utf16, errors="replace")
+        return utf16, "replace", 0
+    if _decodes(data, "utf-8", 0):
+        return "utf-8", "strict", 0
+    # cp1252 leaves five bytes undefined; latin-1 reads anything.
+    if _decodes(data, "cp1252", 0):
+        return "cp1252", "strict", 0
+    return "latin-1", "strict", 0
+
+
+def _decodes(data: bytes, encoding: str, offset: int) -> bool:
+    if encoding == "utf-8" and data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8")
+        for start in range(offset, len(data), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 reads anything.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
+        return False
+    return True
+
+
+def _text_lines(data: bytes) -> tuple[Iterator[str], bool]:
+    """The file's lines, decoded as they are read (``\\n``, ``\\r\\n`` and ``\\r`` end a line),
+    and whether any line may start with ``#`` (only then are comments looked for)."""
+    encoding, errors, offset = _encoding(data)
+    buffer = io.BytesIO(data)  # shares the bytes, no copy
+    buffer.seek(offset)
+    text = io.TextIOWrapper(buffer, encoding=encoding, errors=errors, newline="")
+    if encoding in ("utf-8", "cp1252", "latin-1"):
+        hashes = data[offset : offset + 1] == b"#" or b"\n#" in data or b"\r#" in data
+    else:
+        hashes = True
+    return iter(text), hashes
 
 
 def _check_line_length(data: bytes) -> None:
-    """Refuse a "CSV bomb" (one giant line) before the csv module ever sees it."""
-    if len(data) <= MAX_LINE_BYTES:
-        return
-    for number, line in enumerate(data.splitlines(), start=1):
-        if len(line) > MAX_LINE_BYTES:
+    """Refuse a "CSV bomb" (one giant line) before the csv module ever sees it.
+
+    Jumps a whole line limit at a time: only a stretch longer than the limit without a
+    line break is a line that is too long, so the file is never split into lines.
+    """
+    size, limit = len(data), MAX_LINE_BYTES
+    position = 0
+    while size - position > limit:
+        end = position + limit + 1
+        last_break = max(data.rfind(b"\n", position, end), data.rfind(b"\r", position, end))
+        if last_break < 0:
+            number = len(data[:position].splitlines()) + 1
             raise ImportRefused(
                 f"Line {number} is longer than 1 MB: this is not a platform export."
             )
+        position = last_break + 1
 
 
-def _read_text(data: bytes, filename: str, name: str, is_header: HeaderTest | None) -> list[Sheet]:
+def _read_text(
+    data: bytes,
+    filename: str,
+    name: str,
+    is_header: HeaderTest | None,
+    chunk_rows: int | None = None,
+) -> Iterator[Sheet]:
     _check_line_length(data)
-    lines = list(io.StringIO(_decode(data), newline=""))
-    first = lines[0].rstrip("\r\n").strip('"') if lines else ""
+    lines, hashes = _text_lines(data)
+    head = list(itertools.islice(lines, 200))
+    first = head[0].rstrip("\r\n").strip('"') if head else ""
     if first.lower().startswith("sep=") and len(first) <= 5:
         # Excel's explicit delimiter line (Meta Insights writes one).
         start, delimiter = 1, first[4:5] or ","
     else:
-        start, delimiter = 0, _sniff_delimiter(lines[:200])
-    blocks = _csv_blocks(lines, start, delimiter)
-    sheets = []
-    for i, (preamble, records) in enumerate(blocks):
-        sheet_name = name if i == 0 else f"{name} ({i + 1})"
-        sheet = _make_sheet(sheet_name, filename, preamble, records, is_header)
-        if sheet is not None:
-            sheets.append(sheet)
-    return sheets
+        start, delimiter = 0, _sniff_delimiter(head)
+    stream = itertools.chain(head[start:], lines)
+    if hashes:
+        events = _csv_events(stream, start, delimiter)
+        yield from _assemble(events, name, filename, is_header, chunk_rows)
+    else:
+        yield from _one_table(stream, start, delimiter, name, filename, is_header, chunk_rows)
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -286,45 +418,220 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 NumberedRow = tuple[int, list[str]]  # (line number, cells)
+# What the CSV reader meets: a data row, or a "# …" comment line between rows (str).
+Event = NumberedRow | str
 
 
-def _csv_blocks(
-    lines: list[str], start: int, delimiter: str
-) -> list[tuple[list[str], list[NumberedRow]]]:
-    """Split a text file into tables of (line number, cells) with their ``#`` preambles.
+def _one_table(
+    lines: Iterator[str],
+    start: int,
+    delimiter: str,
+    name: str,
+    filename: str,
+    is_header: HeaderTest | None,
+    chunk_rows: int | None,
+) -> Iterator[Sheet]:
+    """A text file in which no line starts with ``#`` holds one table. The hot loop of a
+    million-row file: the csv module's own iteration, each row appended in place."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    table = _Table(name, filename, [], is_header, chunk_rows)
+    consumed = start  # lines read so far; a row's number is the line it starts on
+    try:
+        for cells in reader:  # until the header is found among the first rows
+            number, consumed = consumed + 1, start + reader.line_num
+            if cells and (cells[0].strip() or "".join(cells).strip()):
+                table.add((number, cells))
+                if table.scan is None:
+                    break
+        else:
+            if table.scan:  # fewer rows than the header is looked for in
+                yield from table.close()
+            return
+        yield from table.take()
+        rows, numbers, width, limit = table.rows, table.numbers, table.width, table.limit
+        for cells in reader:
+            number, consumed = consumed + 1, start + reader.line_num
+            if not cells or not (cells[0].strip() or "".join(cells).strip()):
+                continue
+            rows.append(cells if len(cells) == width else table.fit(cells))
+            numbers.append(number)
+            if len(rows) == limit:
+                table.cut()
+                rows, numbers = table.rows, table.numbers  # before the part is handed on
+                yield from table.take()
+    except csv.Error as exc:
+        raise ImportRefused(f"Line {consumed + 1} cannot be read as CSV: {exc}.") from None
+    yield from table.close()
 
-    A comment after data starts a new table (GA4 may append a second block).
-    Comments are only looked for between records, so a quoted caption whose
-    second line starts with ``#hashtag`` stays inside its cell.
+
+def _csv_events(lines: Iterator[str], start: int, delimiter: str) -> Iterator[Event]:
+    """Rows and ``#`` comments of a text file, in order, with each row's first line number.
+
+    Comments are only looked for between records, so a quoted caption whose second line
+    starts with ``#hashtag`` stays inside its cell.
     """
     position = start
+    ahead: list[str] = []  # the line looked at, not yet read by the csv module
 
-    def physical_lines():
+    def physical_lines() -> Iterator[str]:
         nonlocal position
-        while position < len(lines):
+        while True:
+            if ahead:
+                line = ahead.pop()
+            else:
+                line = next(lines, None)
+                if line is None:
+                    return
             position += 1
-            yield lines[position - 1]
+            yield line
 
     reader = csv.reader(physical_lines(), delimiter=delimiter, strict=False)
-    blocks: list[tuple[list[str], list[NumberedRow]]] = [([], [])]
-    while position < len(lines):
-        line = lines[position]
+    while True:
+        if not ahead:
+            line = next(lines, None)
+            if line is None:
+                return
+            ahead.append(line)
+        line = ahead[0]
         if _is_comment(line, delimiter):
-            if blocks[-1][1]:
-                blocks.append(([], []))
-            blocks[-1][0].append(line.lstrip("#").strip())
+            ahead.pop()
             position += 1
+            yield line.lstrip("#").strip()
             continue
         number = position + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise ImportRefused(f"Line {number} cannot be read as CSV: {exc}.") from None
         if "".join(cells).strip():
-            blocks[-1][1].append((number, cells))
-    return [block for block in blocks if block[1]]
+            yield number, cells
+
+
+def _assemble(
+    events: Iterator[Event],
+    name: str,
+    filename: str,
+    is_header: HeaderTest | None,
+    chunk_rows: int | None,
+) -> Iterator[Sheet]:
+    """Group rows into tables: a comment after data starts a new table (GA4 may append a
+    second block); comments above a table are its preamble. Yields each table's rows in
+    parts of ``chunk_rows`` (None: one part)."""
+    tables = 0
+    preamble: list[str] = []
+    table: _Table | None = None
+    for event in events:
+        if type(event) is str:
+            if table is not None:
+                yield from table.close()
+                table, preamble = None, []
+            preamble.append(event)
+            continue
+        if table is None:
+            sheet_name = name if tables == 0 else f"{name} ({tables + 1})"
+            tables += 1
+            table = _Table(sheet_name, filename, preamble, is_header, chunk_rows)
+        if table.add(event):
+            yield from table.take()
+    if table is not None:
+        yield from table.close()
+
+
+class _Table:
+    """One table being read: its first rows wait until the header is found among them, then
+    rows gather into parts of ``chunk_rows``."""
+
+    def __init__(
+        self,
+        name: str,
+        filename: str,
+        preamble: list[str],
+        is_header: HeaderTest | None,
+        chunk_rows: int | None,
+    ) -> None:
+        self.name = name
+        self.filename = filename
+        self.preamble = preamble
+        self.is_header = is_header
+        self.limit = chunk_rows or 0  # 0: one part
+        self.scan: list[NumberedRow] | None = []  # rows before the header is known
+        self.header: list[str] = []
+        self.width = 0
+        self.header_row = 1
+        self.rows: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.ready: list[Sheet] = []
+        self.part = 0
+
+    def add(self, record: NumberedRow) -> bool:
+        """Take one row; True when parts are ready to be taken."""
+        if self.scan is not None:
+            self.scan.append(record)
+            if len(self.scan) >= HEADER_SCAN_ROWS:
+                self._found_header()
+            return bool(self.ready)
+        number, cells = record
+        if len(cells) != self.width:
+            cells = self.fit(cells)
+        self.rows.append(cells)
+        self.numbers.append(number)
+        if len(self.rows) == self.limit:
+            self.cut()
+            return True
+        return False
+
+    def take(self) -> Iterator[Sheet]:
+        """The parts ready, handed on one at a time (none kept here once taken)."""
+        while self.ready:
+            yield self.ready.pop(0)
+
+    def close(self) -> Iterator[Sheet]:
+        if self.scan is not None:
+            self._found_header()
+        if self.rows or self.part == 0:
+            self.cut()
+        return self.take()
+
+    def _found_header(self) -> None:
+        records, self.scan = self.scan or [], None
+        at = _header_index(records, self.is_header)
+        self.header_row, raw_header = records[at]
+        header = [cell.replace("\ufeff", "").strip() for cell in raw_header]
+        while header and not header[-1]:
+            header.pop()
+        self.header, self.width = header, len(header)
+        self.preamble = self.preamble + [
+            " ".join(c.strip() for c in cells if c.strip()) for _, cells in records[:at]
+        ]
+        for record in records[at + 1 :]:
+            self.add(record)
+
+    def fit(self, cells: list[str]) -> list[str]:
+        """Pad a short row to the header's width; drop empty cells past it."""
+        width = self.width
+        if len(cells) < width:
+            return cells + [""] * (width - len(cells))
+        if not any(c.strip() for c in cells[width:]):
+            return cells[:width]
+        return cells
+
+    def cut(self) -> None:
+        self.ready.append(
+            Sheet(
+                name=self.name,
+                header=self.header,
+                rows=self.rows,
+                row_numbers=self.numbers,
+                filename=self.filename,
+                preamble=self.preamble,
+                header_row=self.header_row,
+                part=self.part,
+            )
+        )
+        self.rows, self.numbers = [], []
+        self.part += 1
 
 
 def _is_comment(line: str, delimiter: str | None) -> bool:
@@ -345,30 +652,11 @@ def _make_sheet(
 ) -> Sheet | None:
     if not records:
         return None
-    at = _header_index(records, is_header)
-    header_number, raw_header = records[at]
-    header = [cell.replace("\ufeff", "").strip() for cell in raw_header]
-    while header and not header[-1]:
-        header.pop()
-    above = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in records[:at]]
-    width = len(header)
-    rows, numbers = [], []
-    for number, cells in records[at + 1 :]:
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        elif len(cells) > width and not any(c.strip() for c in cells[width:]):
-            cells = cells[:width]
-        rows.append(cells)
-        numbers.append(number)
-    return Sheet(
-        name=name,
-        header=header,
-        rows=rows,
-        row_numbers=numbers,
-        filename=filename,
-        preamble=preamble + above,
-        header_row=header_number,
-    )
+    table = _Table(name, filename, preamble, is_header, None)
+    for record in records:
+        table.add(record)
+    (sheet,) = table.close()
+    return sheet
 
 
 def _header_index(records: list[NumberedRow], is_header: HeaderTest | None) -> int:

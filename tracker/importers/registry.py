@@ -3,10 +3,17 @@
 Each format module exposes ``NAME``, ``LABEL``, ``detect(header) -> score``
 (how many of its known columns the header has; 0 when a required one is
 missing) and ``parse(sheets) -> ParseResult``.
+
+``open_stream`` is the importer's way in: the tracker's CSV (the format of bulk loads) is
+parsed in parts of a bounded number of rows, after a first pass over the file; platform
+exports, a few thousand rows at most, are parsed whole as one part.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
 from types import ModuleType
 
 from . import (
@@ -19,9 +26,10 @@ from . import (
     woocommerce_orders,
     youtube_studio,
 )
+from .columns import refusal
 from .errors import AmbiguousFormat, ImportRefused
-from .model import ParseResult
-from .reading import Sheet, read_table
+from .model import ParseResult, single_currency
+from .reading import Sheet, read_table, stream_table
 
 FORMATS: list[ModuleType] = [
     tiktok_studio,
@@ -92,3 +100,90 @@ def _choose(sheets: list[Sheet]) -> str:
         labels = " or ".join(_BY_NAME[name].LABEL for name in best)
         raise AmbiguousFormat(f"This file could be a {labels}: choose one.", best)
     return best[0]
+
+
+@dataclass
+class ParseStream:
+    """An upload being parsed: its format, how many rows the format reads, and its parts.
+
+    ``repeated`` holds the identities (``generic.post_identity`` …) of rows that may write
+    the same snapshot as another row in another part (``repeated_rows`` such rows): the
+    caller writes those last. The file's period and currency are known once every part was
+    read.
+    """
+
+    format: str
+    rows: int
+    repeated: frozenset[int]
+    _parts: Callable[[], Iterator[ParseResult]]
+    whole: bool
+    repeated_rows: int = 0
+    period_start: date | None = None
+    period_end: date | None = None
+    revenue_currency: str | None = None
+    _currencies: set[str] = field(default_factory=set)
+
+    def parts(self) -> Iterator[ParseResult]:
+        """Each part's result, adding up the file's period and currency on the way."""
+        return map(self._seen, self._parts())
+
+    def _seen(self, result: ParseResult) -> ParseResult:
+        if self.whole:
+            self.period_start, self.period_end = result.period_start, result.period_end
+            self.revenue_currency = result.revenue_currency
+            return result
+        # The tracker's CSV: post and scope records only.
+        self._currencies.update(r.currency for r in result.records if r.currency)
+        days = [r.captured_on for r in result.records if r.captured_on]
+        if days:
+            self._widen(min(days))
+            self._widen(max(days))
+        self.revenue_currency = single_currency(list(self._currencies))
+        return result
+
+    def _widen(self, day: date) -> None:
+        if self.period_start is None or day < self.period_start:
+            self.period_start = day
+        if self.period_end is None or day > self.period_end:
+            self.period_end = day
+
+
+def open_stream(
+    data: bytes,
+    filename: str,
+    format: str | None = None,
+    *,
+    chunk_rows: int,
+    resolve_handle: generic.HandleResolver | None = None,
+) -> ParseStream:
+    """Recognise an upload and get ready to parse it in parts of at most ``chunk_rows`` rows.
+
+    The same refusals as ``parse_file`` (ImportRefused, AmbiguousFormat). A file in the
+    tracker's CSV is read twice: once here (``generic.Survey``), then part by part.
+    ``resolve_handle`` maps (platform, handle) to a participation the way matching will.
+    """
+    if format is not None and format not in _BY_NAME:
+        raise ImportRefused(f"Unknown import format “{format}”.")
+    if format is not None and format != generic.NAME:
+        return _whole(parse_file(data, filename, format))
+    survey = generic.Survey(resolve_handle)
+    for sheet in stream_table(data, filename, is_header=_is_known_header, chunk_rows=chunk_rows):
+        survey.feed(sheet)
+    name = format or _choose(survey.sheets)
+    if name != generic.NAME:
+        return _whole(parse_file(data, filename, name))
+    if all(table is None for table in survey.tables):
+        raise refusal(generic.LABEL, generic.COLUMNS, survey.sheets)
+    if survey.rows == 0:
+        raise ImportRefused("This file has column names but no data rows.")
+
+    def parts() -> Iterator[ParseResult]:
+        sheets = stream_table(data, filename, is_header=_is_known_header, chunk_rows=chunk_rows)
+        return generic.parse_parts(sheets, survey)
+
+    repeated, repeated_rows = survey.repeated()
+    return ParseStream(generic.NAME, survey.rows, repeated, parts, False, repeated_rows)
+
+
+def _whole(result: ParseResult) -> ParseStream:
+    return ParseStream(result.format, result.rows_read, frozenset(), lambda: iter([result]), True)

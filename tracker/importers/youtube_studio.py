@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from . import dates
 from .columns import ColumnReader, Columns, drop_summary_rows, normalise_header, refusal
-from .model import ParseResult, PostRecord
+from .model import ParseResult, PostRecord, check_metrics
 from .reading import Sheet
 from .urls import normalise_post_url
 
@@ -95,6 +95,7 @@ def _parse_sheet(sheet: Sheet, result: ParseResult) -> None:
                 row_metrics["followers_gained"] = net[i]
             else:
                 lost_subscribers += 1
+        check_metrics(row_metrics)  # two keys added by hand above
         url = f"https://www.youtube.com/watch?v={video}"
         result.records.append(
             PostRecord(

@@ -46,6 +46,7 @@ from ..importers.commit import (
 )
 from ..importers.errors import ImportRefused
 from ..importers.matching import CAMPAIGN_LEVEL, SKIP, Options, describe
+from ..importers.messages import localise
 from ..importers.reading import read_upload
 from ..influencers.service import participation_choices
 from ..models import Campaign, ImportBatch, Job, User
@@ -56,8 +57,9 @@ log = logging.getLogger(__name__)
 
 # Files with more rows than this are committed by a job worker, with a progress page.
 INLINE_ROWS = 20_000
-# Uploads larger than this are read by a job worker too: parsing them takes longer than a
-# web request should (a 50 MB CSV is about a million rows).
+# Uploads larger than this (about 50,000 rows of the tracker's CSV) are previewed by a job
+# worker too, the page showing its progress: reading them takes longer than a web request
+# should (a 100 MB CSV is about a million rows).
 INLINE_BYTES = 5 * 1024 * 1024
 
 
@@ -113,7 +115,14 @@ def _history(campaign: Campaign) -> list[dict[str, Any]]:
     return out
 
 
+@bp.app_template_filter("importer_text")
+def _importer_text(text: str | None) -> str:
+    """An importer's English message (a row error, a note, a refusal) in the page's language."""
+    return localise(text)
+
+
 def _refused(campaign: Campaign, message: str, filename: str = "", status: int = 422):
+    message = localise(message)
     if _wants_json():
         return jsonify({"error": message}), status
     return render_template(
@@ -181,7 +190,7 @@ def upload(campaign_id: int):
     storage = form.file.data
     filename = (storage.filename or "upload").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     try:
-        data = read_upload(storage.stream)
+        data = read_upload(storage.stream, limit)
         db = get_session()
         defer = len(data) > current_app.config.get("IMPORT_INLINE_BYTES", INLINE_BYTES)
         batch = prepare(
@@ -200,7 +209,7 @@ def upload(campaign_id: int):
     except ImportRefused as exc:
         return _refused(campaign, str(exc), filename)
     if defer:
-        _enqueue(batch, "import_preview", total=1)
+        _enqueue(batch, "import_preview", total=None)
     db.commit()
     target = url_for("imports.show", campaign_id=campaign.id, batch_id=batch.id)
     if _wants_json():
@@ -307,7 +316,7 @@ def choices(campaign_id: int, batch_id: int):
         return redirect(url_for("imports.show", campaign_id=campaign.id, batch_id=batch.id))
     if batch.size_bytes > current_app.config.get("IMPORT_INLINE_BYTES", INLINE_BYTES):
         defer_replan(db, batch, options)
-        _enqueue(batch, "import_preview", total=1)
+        _enqueue(batch, "import_preview", total=None)
         db.commit()
         return redirect(url_for("imports.show", campaign_id=campaign.id, batch_id=batch.id))
     try:
@@ -402,7 +411,7 @@ def _failed(batch_id: int, message: str) -> None:
     db = get_session()
     mark_failed(db, batch_id, message)
     db.commit()
-    flash(message, "error")
+    flash(localise(message), "error")
 
 
 def _busy(batch: ImportBatch) -> bool:
@@ -411,8 +420,12 @@ def _busy(batch: ImportBatch) -> bool:
     return job is not None and job.status in ("queued", "running")
 
 
-def _enqueue(batch: ImportBatch, kind: str, total: int) -> Job:
-    """Hand the batch to a job worker; it starts once the request's transaction commits."""
+def _enqueue(batch: ImportBatch, kind: str, total: int | None) -> Job:
+    """Hand the batch to a job worker; it starts once the request's transaction commits.
+
+    A preview's total is unknown until its first pass has counted the rows: the page says
+    it is reading the file, then shows rows read.
+    """
     from ..jobs.service import enqueue
 
     db = get_session()

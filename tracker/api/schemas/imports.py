@@ -22,7 +22,9 @@ MappingTarget = Annotated[
 class ImportUpload(Input):
     """An export file and what the file itself may not say."""
 
-    file: bytes = Field(description="The export (CSV, TSV, XLSX or ZIP), at most 50 MB.")
+    file: bytes = Field(
+        description="The export (CSV, TSV, XLSX or ZIP), at most TRACKER_MAX_UPLOAD_MB (200 MB by default)."
+    )
     format: Format | None = Field(None, description="Default: recognised from the columns.")
     as_of: Day | None = Field(
         None, description="The day figures are dated when the file does not say (default: today)."
