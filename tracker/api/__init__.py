@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     costs,
     imports,
     influencers,
+    jobs,
     meta,
     reports,
     results,

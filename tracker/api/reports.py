@@ -1,102 +1,27 @@
 """Recap PDFs: render one (now, or as a job when a queue is configured), list, download.
 
-Also the job a queued recap became (`GET /jobs/{job_id}`): it lives here because recaps are
-the API's only queued work so far; it reads any job kind of the caller's workspace.
+The job a queued recap became is read at `GET /jobs/{job_id}` (jobs.py).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any, Literal
-
 from flask import Response, current_app, send_file
 from flask_login import current_user
-from pydantic import Field
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from .. import reporting
-from ..access import visible_campaigns_query
 from ..db import get_session
 from ..jobs.service import state
-from ..models import Campaign, Job, Report
+from ..models import Campaign, Report
 from ..reporting.files import report_path
 from ..reporting.jobs import enqueue_recap
 from . import auditing
 from .blueprint import api
-from .errors import ApiError, json_response, not_found
+from .errors import ApiError, json_response
 from .pages import paginate
 from .schemas.common import ListQuery
+from .schemas.jobs import JobPublic
 from .schemas.reports import ReportCreate, ReportPage, ReportPublic
-
-
-class JobProgress(SQLModel):
-    done: int
-    total: int | None
-
-
-class JobPublic(SQLModel):
-    """Queued work: poll `url` until `status` is done (see `reports`) or failed (see `error`)."""
-
-    id: int
-    kind: str = Field(description="recap, recap_batch, import, import_preview")
-    status: Literal["queued", "running", "done", "failed"]
-    progress: JobProgress
-    error: str | None = Field(description="Why it failed, when it did.")
-    attempts: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    result: dict[str, Any] | None = Field(description="What the job produced, once done.")
-    reports: list[ReportPublic] = Field(
-        description="The recaps a finished recap job kept (download each from its pdf_url)."
-    )
-    url: str = Field(description="This job, to poll.")
-
-    @classmethod
-    def of(cls, job: Job) -> JobPublic:
-        result = json.loads(job.result) if job.result else None
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            status=job.status,
-            progress=JobProgress(done=job.progress_done, total=job.progress_total),
-            error=job.error,
-            attempts=job.attempts,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            result=result,
-            reports=[
-                ReportPublic.of(r) for r in _visible_reports((result or {}).get("report_ids"))
-            ],
-            url=f"/api/v1/jobs/{job.id}",
-        )
-
-
-def _visible_reports(ids: Any) -> list[Report]:
-    if not ids:
-        return []
-    rows = get_session().exec(
-        select(Report)
-        .where(Report.id.in_([int(i) for i in ids]))
-        .where(Report.campaign_id.in_(visible_campaigns_query().with_only_columns(Campaign.id)))
-        .order_by(Report.id)
-    )
-    return list(rows.all())
-
-
-@api.loader("job_id", "job")
-def _job(job_id: int) -> Job:
-    """A job of the caller's workspace; a brand user sees only the jobs they started."""
-    job = get_session().get(Job, job_id)
-    if (
-        job is None
-        or job.workspace_id != current_user.workspace_id
-        or (current_user.role == "brand" and job.user_id != current_user.id)
-    ):
-        raise not_found("job")
-    return job
 
 
 @api.post(
@@ -184,18 +109,3 @@ def download_report(report: Report):
         download_name=report.filename,
         max_age=0,
     )
-
-
-@api.get(
-    "/jobs/<int:job_id>",
-    response=JobPublic,
-    summary="Read a queued job: status, progress, then its result or error",
-    tag="reports",
-    description="A queued recap (202 from POST /campaigns/{campaign_id}/reports) is polled "
-    "here. A job whose worker stopped answering is reported failed; retry it from the web "
-    "app's job page, or ask for the recap again.",
-)
-def get_job(job: Job) -> JobPublic:
-    from ..jobs.service import refresh_status
-
-    return JobPublic.of(refresh_status(get_session(), job))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, update
+from sqlalchemy import event, func, update
 from sqlmodel import Session, select
 
 from ..models import Job, utcnow
@@ -25,6 +25,24 @@ from . import registry, runner
 log = logging.getLogger(__name__)
 QUEUE_NAME = "tracker"
 _PENDING = "tracker.jobs.pending"
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation; the job page translates it where it shows it."""
+    return message
+
+
+# The queue's own errors, stored in English on the job row (the API shows them as they are).
+LOST = N_("The queue lost this job (Redis restarted?): retry it.")
+STALE = N_(
+    "The worker running this job stopped responding (no heartbeat for %(seconds)s s): it was "
+    "probably stopped or lost its machine. Nothing it was writing was kept; retry to run the "
+    "job again."
+)
+NOT_STARTED = N_("Could not hand the job to a worker (%(error)s); retry later.")
+ONLY_FAILED = N_("Only a failed job can be retried.")
+RETRIED = N_("This job was retried already.")
+MESSAGES = (LOST, STALE, NOT_STARTED, ONLY_FAILED, RETRIED)
 
 
 @dataclass
@@ -84,14 +102,21 @@ def enqueue(
 def retry(session: Session, job: Job) -> Job:
     """Queue a failed job again from the start; its previous attempt left nothing behind."""
     if job.status != "failed":
-        raise registry.JobError("Only a failed job can be retried.")
+        raise registry.JobError(ONLY_FAILED)
     done = session.execute(
         update(Job.__table__)
         .where(Job.__table__.c.id == job.id, Job.__table__.c.status == "failed")
-        .values(status="queued", error=None, result=None, progress_done=0, finished_at=None)
+        .values(
+            status="queued",
+            error=None,
+            result=None,
+            progress_done=0,
+            finished_at=None,
+            heartbeat_at=utcnow(),  # while queued: when it was handed over (see reap_lost)
+        )
     )
     if done.rowcount != 1:
-        raise registry.JobError("This job was retried already.")
+        raise registry.JobError(RETRIED)
     session.refresh(job)
     _start_after_commit(session, job.id)
     return job
@@ -108,22 +133,78 @@ def reap_stale(session: Session, *, stale_seconds: float, job_id: int | None = N
         query.values(
             status="failed",
             finished_at=utcnow(),
-            error=(
-                "The worker running this job stopped responding (no heartbeat for "
-                f"{stale_seconds:g} s): it was probably stopped or lost its machine. "
-                "Nothing it was writing was kept; retry to run the job again."
-            ),
+            error=STALE % {"seconds": f"{stale_seconds:g}"},
         )
     )
     return done.rowcount or 0
 
 
+def reap_lost(
+    session: Session,
+    app: Flask,
+    *,
+    job_id: int | None = None,
+    workspace_id: int | None = None,
+    limit: int = 200,
+) -> int:
+    """Mark queued jobs whose RQ message is gone from Redis as failed; return how many.
+
+    Redis keeps the only copy of a queued job's hand-over: a restart without persistence (or an
+    evicted key) loses it, and nothing would ever run the job. Only jobs queued for longer than
+    JOBS_STALE_SECONDS are checked, since the RQ message is sent just after the row commits.
+    When Redis cannot be reached nothing is marked: the job may well still be there.
+    """
+    if state(app).mode != "rq":
+        return 0
+    table = Job.__table__
+    cutoff = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"])
+    query = (
+        select(table.c.id, table.c.attempts)
+        .where(table.c.status == "queued")
+        .where(func.coalesce(table.c.heartbeat_at, table.c.created_at) < cutoff)
+        .order_by(table.c.id.desc())
+        .limit(limit)
+    )
+    if job_id is not None:
+        query = query.where(table.c.id == job_id)
+    if workspace_id is not None:
+        query = query.where(table.c.workspace_id == workspace_id)
+    queued = session.execute(query).all()
+    if not queued:
+        return 0
+    try:
+        with _redis(app).pipeline(transaction=False) as pipe:
+            for row in queued:
+                pipe.exists(_rq_job_key(row.id, row.attempts))
+            present = pipe.execute()
+    except Exception as exc:  # Redis down: the page still shows, the job stays queued
+        log.warning("could not look for queued jobs in Redis: %s", exc)
+        return 0
+    lost = [row.id for row, there in zip(queued, present, strict=True) if not there]
+    if not lost:
+        return 0
+    done = session.execute(
+        # The status test keeps a job a worker claimed in the meantime.
+        update(table)
+        .where(table.c.id.in_(lost), table.c.status == "queued")
+        .values(status="failed", error=LOST, finished_at=utcnow())
+    )
+    return done.rowcount or 0
+
+
 def refresh_status(session: Session, job: Job, app: Flask | None = None) -> Job:
-    """Reload a job, first failing it if its worker died; commits only when something changed."""
+    """Reload a job, first failing it if its worker died or the queue lost it.
+
+    Commits only when something changed.
+    """
     app = app or current_app
-    if job.status == "running" and reap_stale(
-        session, stale_seconds=app.config["JOBS_STALE_SECONDS"], job_id=job.id
-    ):
+    if job.status == "running":
+        changed = reap_stale(session, stale_seconds=app.config["JOBS_STALE_SECONDS"], job_id=job.id)
+    elif job.status == "queued":
+        changed = reap_lost(session, app, job_id=job.id)
+    else:
+        changed = 0
+    if changed:
         session.commit()
     session.refresh(job)
     return job
@@ -178,9 +259,7 @@ def _after_commit(session: Session) -> None:
             start(app, job_id)
         except Exception as exc:  # e.g. Redis unreachable: say so on the job page, allow a retry
             log.exception("could not start job %s", job_id)
-            _fail_unstarted(
-                app, job_id, f"Could not hand the job to a worker ({exc}); retry later."
-            )
+            _fail_unstarted(app, job_id, NOT_STARTED % {"error": exc})
 
 
 @event.listens_for(Session, "after_rollback")
@@ -205,6 +284,7 @@ def start(app: Flask, job_id: int) -> None:
         _rq_queue(app).enqueue(
             "tracker.jobs.worker.perform",
             job_id,
+            job_id=rq_job_id(job_id, _attempts(app, job_id)),
             job_timeout=int(app.config["JOBS_TIMEOUT_SECONDS"]),
             result_ttl=0,  # the Job row holds the result
             failure_ttl=7 * 24 * 3600,
@@ -220,8 +300,35 @@ def start(app: Flask, job_id: int) -> None:
         thread.start()
 
 
-def _rq_queue(app: Flask):
+def rq_job_id(job_id: int, attempts: int) -> str:
+    """The RQ job that carries this hand-over, so its presence in Redis can be checked.
+
+    A job is handed over again only after it failed: either a worker ran it (attempts grew,
+    so the id is new) or the hand-over never reached a worker (its id is not in Redis).
+    """
+    return f"tracker-job-{job_id}-{attempts + 1}"
+
+
+def _attempts(app: Flask, job_id: int) -> int:
+    table = Job.__table__
+    with app.extensions["tracker.engine"].connect() as conn:
+        return conn.execute(select(table.c.attempts).where(table.c.id == job_id)).scalar_one()
+
+
+def _rq_job_key(job_id: int, attempts: int) -> str:
+    from rq.job import Job as RQJob
+
+    return RQJob.key_for(rq_job_id(job_id, attempts))
+
+
+def _redis(app: Flask):
     from redis import Redis
+
+    # A page that checks the queue must not hang on an unreachable Redis.
+    return Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+
+
+def _rq_queue(app: Flask):
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(QUEUE_NAME, connection=_redis(app))

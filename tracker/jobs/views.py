@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..access import can_write
+from ..access import can_write, visible_campaigns_query
 from ..db import get_session
-from ..models import Job, Report
+from ..models import Campaign, ImportBatch, Job, Report
 from .registry import JobError
-from .service import as_dict, reap_stale, recent_jobs, refresh_status, retry
+from .service import (
+    MESSAGES,
+    as_dict,
+    reap_lost,
+    reap_stale,
+    recent_jobs,
+    refresh_status,
+    retry,
+)
 
 bp = Blueprint("jobs", __name__)
 
@@ -60,7 +71,8 @@ def get_job_or_404(job_id: int) -> Job:
 def index():
     """The workspace's recent jobs, newest first."""
     db = get_session()
-    if reap_stale(db, stale_seconds=current_app.config["JOBS_STALE_SECONDS"]):
+    stale = reap_stale(db, stale_seconds=current_app.config["JOBS_STALE_SECONDS"])
+    if stale + reap_lost(db, current_app, workspace_id=current_user.workspace_id):
         db.commit()
     user_id = current_user.id if current_user.role == "brand" else None
     jobs = recent_jobs(db, current_user.workspace_id, user_id=user_id)
@@ -83,6 +95,8 @@ def show(job_id: int):
         "jobs/show.html",
         job=info,
         kind_label=str(KIND_LABELS.get(job.kind, job.kind)),
+        error=_error_text(job),
+        subject=_subject(job),
         reports=_reports(info),
         result_items=items,
         report_url=_report_url,
@@ -105,11 +119,72 @@ def retry_job(job_id: int):
     try:
         retry(db, job)
     except JobError as exc:
-        flash(str(exc))
+        flash(_(str(exc)))
         return redirect(url_for("jobs.show", job_id=job_id))
     db.commit()
     flash(_("The job was queued again."))
     return redirect(url_for("jobs.show", job_id=job_id))
+
+
+def _error_text(job: Job) -> str | None:
+    """The job's error in the reader's language, where it is one of our messages.
+
+    Errors are stored in English (the API and the logs show them so); the importers' and the
+    queue's messages are matched to the template they were made from and translated here.
+    """
+    if not job.error:
+        return None
+    if job.kind in ("import", "import_preview"):
+        from ..importers.messages import localise
+
+        return localise(job.error)
+    for template, pattern in _QUEUE_PATTERNS:
+        match = pattern.fullmatch(job.error)
+        if match:
+            return _(template, **match.groupdict())
+    return job.error
+
+
+# The queue's messages as patterns: "%(seconds)s" matches any text.
+_QUEUE_PATTERNS = [
+    (
+        template,
+        re.compile(
+            "".join(
+                re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)"
+                for i, piece in enumerate(re.split(r"%\((\w+)\)s", template))
+            ),
+            re.DOTALL,
+        ),
+    )
+    for template in MESSAGES
+]
+
+
+def _subject(job: Job) -> tuple[str, str] | None:
+    """What the job is about, as (link text, URL): the campaign's recap page, or the import."""
+    arguments = json.loads(job.arguments or "{}")
+    if job.kind == "recap" and arguments.get("campaign_id"):
+        campaign = _visible_campaign(int(arguments["campaign_id"]))
+        if campaign is not None:
+            return (
+                _("Recap of %(campaign)s", campaign=campaign.name),
+                url_for("reporting.recap", campaign_id=campaign.id),
+            )
+    if job.kind in ("import", "import_preview") and arguments.get("batch_id"):
+        batch = get_session().get(ImportBatch, int(arguments["batch_id"]))
+        campaign = _visible_campaign(batch.campaign_id) if batch is not None else None
+        if campaign is not None and current_user.can_write:  # import pages are for writers
+            return (
+                _("Import of %(file)s (%(campaign)s)", file=batch.filename, campaign=campaign.name),
+                url_for("imports.show", campaign_id=campaign.id, batch_id=batch.id),
+            )
+    return None
+
+
+def _visible_campaign(campaign_id: int) -> Campaign | None:
+    row = get_session().exec(visible_campaigns_query().where(Campaign.id == campaign_id)).first()
+    return row[0] if row is not None else None
 
 
 def _reports(info: dict) -> list[Report]:
@@ -131,8 +206,4 @@ def _report_url(report: Report) -> str | None:
 
 
 def _report_visible(report: Report) -> bool:
-    from ..access import visible_campaigns_query
-    from ..models import Campaign
-
-    row = get_session().exec(visible_campaigns_query().where(Campaign.id == report.campaign_id))
-    return row.first() is not None
+    return _visible_campaign(report.campaign_id) is not None

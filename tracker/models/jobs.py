@@ -18,6 +18,7 @@ class Job(SQLModel, table=True):
     The row is the source of truth the web app polls; Redis only carries the job id to a
     worker. `heartbeat_at` is refreshed while a worker runs the job, so a job whose worker
     died (SIGKILL, lost machine) is recognised by its stale heartbeat and can be retried.
+    While a retried job waits in the queue, `heartbeat_at` is when it was queued again.
     """
 
     __table_args__ = (
