@@ -260,9 +260,9 @@ def test_each_write_and_each_progress_step_is_one_part(session, story, monkeypat
     commit_import(session, batch.id, progress=lambda done, total=None: seen.append((done, total)))
     session.commit()
 
-    # Parts of lines 2-4, 5-7, 8-9; line 2's key comes back on line 9, so it is held back
-    # and written after the last part, with the later row's figures.
-    assert sizes == [2, 3, 1, 1]
+    # Parts of lines 2-4, 5-7, 8-9; line 2's key comes back on line 9, so both rows are held
+    # back and written after the last part, in one write that keeps the later row's figures.
+    assert sizes == [2, 3, 1, 2]
     assert seen == [(0, 8), (3, 8), (6, 8), (8, 8)]
 
 

@@ -338,7 +338,9 @@ class _Writer:
             )
             for s in part.pending
         ]
-        unique = list({item.key: item for item in inputs}.values())  # the later row wins
+        if len(inputs) > CHUNK:  # written in slices: a key twice, the later row wins
+            inputs = list({item.key: item for item in inputs}.values())
+        unique = inputs  # write_snapshots settles a key twice within one slice
         del inputs
         for start in range(0, len(unique), CHUNK):
             counts = write_snapshots(

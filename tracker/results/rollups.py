@@ -21,16 +21,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import delete, event, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from .. import kpi
 from ..models import Participation, Post, Snapshot, SnapshotCurrent, SnapshotDay, SnapshotDayRevenue
+
+if TYPE_CHECKING:
+    # At run time the functions that build frames import pandas themselves: this module is
+    # imported with the models (every write keeps the rollups), and the app starts without it.
+    import numpy as np
+    import pandas as pd
 
 SCOPE = ["campaign_id", "participation_id", "post_id"]
 COUNTS = list(kpi.COUNT_KEYS)
@@ -67,6 +71,8 @@ def roll(frame: pd.DataFrame) -> Rolled:
     its scope, `captured_on` its last capture day, `rate_on` its revenue's day, `*_since`
     its coverage days); it sets the starting point and adds no change of its own.
     """
+    import pandas as pd
+
     if frame.empty:
         return Rolled([], {}, {})
     keys = [
@@ -128,6 +134,8 @@ def _since(
     frame: pd.DataFrame, keys: list[np.ndarray], fresh: np.ndarray, day: pd.Series
 ) -> dict[str, dict[ScopeKey, date]]:
     """First day each scope carried each event metric (stored days of base rows included)."""
+    import pandas as pd
+
     out: dict[str, dict[ScopeKey, date]] = {}
     base = ~fresh
     for metric, column in SINCE.items():
@@ -150,6 +158,8 @@ def _revenue(
     frame: pd.DataFrame, keys: list[np.ndarray], fresh: np.ndarray, day: pd.Series
 ) -> tuple[dict[ScopeKey, tuple[Decimal, str, date]], dict[tuple[int, date, str, date], Decimal]]:
     """Each scope's latest revenue, and the changes it brings per day (few rows: a loop)."""
+    import pandas as pd
+
     carried = frame["revenue"].notna().to_numpy()
     latest: dict[ScopeKey, tuple[Decimal, str, date]] = {}
     parts: dict[tuple[int, date, str, date], Decimal] = defaultdict(Decimal)
@@ -182,6 +192,8 @@ def as_date(value: Any) -> date:
         return value
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
+    import pandas as pd  # a numpy datetime64 from a frame
+
     return pd.Timestamp(value).date()
 
 
@@ -191,6 +203,9 @@ def as_date(value: Any) -> date:
 def read_history(connection: Connection, campaign_ids: Sequence[int]) -> pd.DataFrame:
     """Every snapshot of the campaigns, oldest first, through the DBAPI cursor: building
     ORM rows, then a frame from them, costs ~30x more than the query at 1M rows."""
+    import numpy as np
+    import pandas as pd
+
     mark = "?" if connection.dialect.name == "sqlite" else "%s"
     sql = (
         f"SELECT {', '.join(HISTORY_COLUMNS)} FROM snapshot"
@@ -219,6 +234,9 @@ def read_history(connection: Connection, campaign_ids: Sequence[int]) -> pd.Data
 
 def int_array(values: Sequence[int | None]) -> Any:
     """Nullable integers, without pandas' per-element path when a column is all or no NULLs."""
+    import numpy as np
+    import pandas as pd
+
     missing = values.count(None) if isinstance(values, tuple) else None
     if missing == len(values):
         return pd.array(np.zeros(len(values), dtype=np.int64), dtype="Int64") * pd.NA
@@ -304,44 +322,60 @@ _CURRENT_COLUMNS = [c.name for c in SnapshotCurrent.__table__.columns]
 
 
 def after_write(
-    session: Session, inserted: Sequence[Mapping[str, Any]], changed: Iterable[int]
+    session: Session, inserted: Mapping[str, Sequence[Any]], changed: Iterable[int]
 ) -> None:
     """Keep the rollups right after `write_snapshots`: merge rows that only move scopes
     forward; a campaign whose history was rewritten (`changed`: rows replaced, or a row older
     than its scope's last capture) is recomputed once, before the transaction commits or the
-    next read, however many batches the transaction writes."""
+    next read, however many batches the transaction writes.
+
+    `inserted` is the new rows as columns (Snapshot column → values, in write order)."""
     stale: set[int] = session.info.setdefault(_STALE, set())
     stale.update(changed)
-    rows = [r for r in inserted if r["campaign_id"] not in stale]
-    stale.update(merge_new(session.connection(), rows))
+    campaign_ids = inserted.get("campaign_id") or []
+    if stale & set(campaign_ids):
+        keep = [cid not in stale for cid in campaign_ids]
+        inserted = {
+            k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in inserted.items()
+        }
+    stale.update(merge_new(session.connection(), inserted))
 
 
-def merge_new(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> set[int]:
-    """Move the rollups forward by newly inserted snapshot rows (dicts of Snapshot columns,
-    in write order). Returns the campaigns left alone because a row lands before its
-    scope's last capture day: they need `rebuild`."""
-    if not rows:
+def merge_new(connection: Connection, rows: Mapping[str, Sequence[Any]]) -> set[int]:
+    """Move the rollups forward by newly inserted snapshot rows (Snapshot columns, in write
+    order). Returns the campaigns left alone because a row lands before its scope's last
+    capture day: they need `rebuild`."""
+    import pandas as pd
+
+    if not rows or not rows.get("campaign_id"):
         return set()
-    _lock(connection, {r["campaign_id"] for r in rows})
+    _lock(connection, set(rows["campaign_id"]))
     table = SnapshotCurrent.__table__
     by_scope = {
         (r.campaign_id, r.participation_id, r.post_id): r for r in _stored(connection, rows)
     }
     late: set[int] = set()
     touched: dict[ScopeKey, Any] = {}
-    for r in rows:
-        scope = (r["campaign_id"], r["participation_id"], r["post_id"])
-        found = by_scope.get(scope)
-        if found is not None and r["captured_on"] < found.last_captured_on:
+    for scope, on in zip(
+        zip(rows["campaign_id"], rows["participation_id"], rows["post_id"], strict=True),
+        rows["captured_on"],
+        strict=True,
+    ):
+        if scope in touched:
+            found = touched[scope]
+        else:
+            found = touched[scope] = by_scope.get(scope)
+        if found is not None and on < found.last_captured_on:
             late.add(scope[0])
-        touched[scope] = found
     if late:
-        rows = [r for r in rows if r["campaign_id"] not in late]
+        keep = [cid not in late for cid in rows["campaign_id"]]
+        rows = {k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in rows.items()}
         touched = {s: f for s, f in touched.items() if s[0] not in late}
-        if not rows:
+        if not rows["campaign_id"]:
             return late
     base = [found for found in touched.values() if found is not None]
-    rolled = roll(pd.concat([_base_frame(base), _rows_frame(rows)], ignore_index=True))
+    fresh = _rows_frame(rows)
+    rolled = roll(pd.concat([_base_frame(base), fresh], ignore_index=True) if base else fresh)
 
     ids = [found.id for found in base]
     for start in range(0, len(ids), 500):
@@ -350,17 +384,23 @@ def merge_new(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> set[
     return late
 
 
-def _stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+def _stored(connection: Connection, rows: Mapping[str, Sequence[Any]]) -> list[Any]:
     """The stored current rows of the scopes `rows` touch: by post (an import's batch covers
     a slice of a campaign's posts), and the few participation and campaign scopes."""
     table = SnapshotCurrent.__table__
-    posts = sorted({r["post_id"] for r in rows if r["post_id"] is not None})
+    posts = sorted(set(rows["post_id"]) - {None})
     found = []
     for start in range(0, len(posts), 500):
         found += connection.execute(
             select(table).where(table.c.post_id.in_(posts[start : start + 500]))
         ).all()
-    wider = sorted({r["campaign_id"] for r in rows if r["post_id"] is None})
+    wider = sorted(
+        {
+            cid
+            for cid, post in zip(rows["campaign_id"], rows["post_id"], strict=True)
+            if post is None
+        }
+    )
     if wider:
         found += connection.execute(
             select(table).where(table.c.campaign_id.in_(wider), table.c.post_id.is_(None))
@@ -400,6 +440,8 @@ def _take_stored_days(
 
 
 def _base_frame(stored: Sequence[Any]) -> pd.DataFrame:
+    import pandas as pd
+
     data: dict[str, Any] = {
         "campaign_id": [r.campaign_id for r in stored],
         "participation_id": int_array(tuple(r.participation_id for r in stored)),
@@ -419,19 +461,26 @@ def _base_frame(stored: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _rows_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def _rows_frame(rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    import pandas as pd
+
+    days = rows["captured_on"]
+    as_stamp = {on: pd.Timestamp(on) for on in set(days)}  # a few days, many rows
     data: dict[str, Any] = {
-        "campaign_id": [r["campaign_id"] for r in rows],
-        "participation_id": int_array(tuple(r["participation_id"] for r in rows)),
-        "post_id": int_array(tuple(r["post_id"] for r in rows)),
-        "captured_on": pd.to_datetime(pd.Series([r["captured_on"] for r in rows], dtype=object)),
+        "campaign_id": rows["campaign_id"],
+        "participation_id": int_array(tuple(rows["participation_id"])),
+        "post_id": int_array(tuple(rows["post_id"])),
+        "captured_on": pd.to_datetime(pd.Series([as_stamp[on] for on in days])),
         "base": False,
-        "revenue": pd.Series([r["revenue"] for r in rows], dtype=object),
-        "revenue_currency": pd.Series([r["revenue_currency"] for r in rows], dtype=object),
+        "revenue": pd.Series(rows["revenue"], dtype=object),
+        "revenue_currency": pd.Series(rows["revenue_currency"], dtype=object),
     }
-    data["rate_on"] = data["captured_on"]
+    # A new row's revenue is converted at its own capture day (`roll` reads `rate_on` of base
+    # rows only): left empty, it stays an object column like the stored rows' dates, and
+    # joining the two frames converts nothing.
+    data["rate_on"] = pd.Series([None] * len(days), dtype=object)
     for m in COUNTS:
-        data[m] = int_array(tuple(r[m] for r in rows))
+        data[m] = int_array(tuple(rows[m]))
     # History order: capture day, then write order (the same recorded_at, ascending ids).
     return pd.DataFrame(data).sort_values("captured_on", kind="stable")
 
