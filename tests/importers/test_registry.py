@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.importers import registry
+from tracker.importers import FORMAT_NAMES, registry
 from tracker.importers.errors import AmbiguousFormat, ImportRefused
 from tracker.importers.registry import FORMATS, detect, known_formats, parse_file, read_sheets
 
@@ -29,7 +29,7 @@ def test_every_format_module_has_the_same_interface() -> None:
         assert module.LABEL
         assert module.detect([]) == 0
         assert callable(module.parse)
-    assert [name for name, _ in known_formats()] == names
+    assert [name for name, _ in known_formats()] == names == list(FORMAT_NAMES)
 
 
 def test_unknown_header_is_refused_listing_the_known_formats(make_csv) -> None:

@@ -1,7 +1,8 @@
 """Imports of platform exports: upload (a preview, nothing written), choices, commit.
 
 The same service as the web pages (tracker/importers/commit.py): a commit writes the whole
-file in one transaction or nothing, and the same file twice changes nothing.
+file in one transaction or nothing, and the same file twice changes nothing. The views import
+the importers when called, so start-up does not load every parser.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from ..db import get_session
-from ..importers.commit import AlreadyCommitted, commit_import, mark_failed, prepare, replan
 from ..importers.errors import ImportRefused
-from ..importers.matching import Options
 from ..models import Campaign, ImportBatch
 from . import auditing
 from .blueprint import api
@@ -33,6 +32,9 @@ from .schemas.imports import ImportChoices, ImportPage, ImportPublic, ImportUplo
     tag="imports",
 )
 def upload_import(campaign: Campaign, body: ImportUpload) -> ImportPublic:
+    from ..importers.commit import prepare
+    from ..importers.matching import Options
+
     storage = request.files.get("file")
     filename = (storage.filename if storage else "") or "upload"
     filename = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
@@ -86,6 +88,9 @@ def get_import(batch: ImportBatch) -> ImportPublic:
     tag="imports",
 )
 def choose(batch: ImportBatch, body: ImportChoices) -> ImportPublic:
+    from ..importers.commit import replan
+    from ..importers.matching import Options
+
     if batch.status == "committed":
         raise ApiError(409, "This import was committed already.", {"import_id": "committed"})
     previous = Options.from_json(batch.options)
@@ -115,6 +120,8 @@ def choose(batch: ImportBatch, body: ImportChoices) -> ImportPublic:
     "again writes nothing new (KPI.md snapshot semantics, orders by id).",
 )
 def commit(batch: ImportBatch) -> ImportPublic:
+    from ..importers.commit import AlreadyCommitted, commit_import, mark_failed
+
     db = get_session()
     try:
         counts = commit_import(db, batch.id)

@@ -6,20 +6,20 @@ import json
 
 from flask import Response, g
 from flask_login import current_user
-from sqlmodel import SQLModel
 
 from ..db import get_session
 from ..models import Workspace
 from .blueprint import api
+from .schemas.common import Schema
 
 
-class WorkspacePublic(SQLModel):
+class WorkspacePublic(Schema):
     id: int
     name: str
     slug: str
 
 
-class MePublic(SQLModel):
+class MePublic(Schema):
     """The token's user: every request acts with this role, in this workspace (and brand)."""
 
     id: int

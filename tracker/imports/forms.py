@@ -11,7 +11,6 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..fields import CurrencyField
-from ..importers.registry import known_formats
 
 AUTO = ""
 # The formats' names in the user's language (the importers' own labels are English).
@@ -28,6 +27,8 @@ FORMAT_LABELS = {
 
 
 def format_labels() -> dict[str, str]:
+    from ..importers.registry import known_formats
+
     return {name: str(FORMAT_LABELS.get(name, label)) for name, label in known_formats()}
 
 

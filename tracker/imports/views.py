@@ -3,7 +3,8 @@
 An upload is never written straight away: it is stored with a preview of what it would
 create and update (tracker/importers/commit.py), the user maps unknown rows and picks the
 new posts, and only "Import" writes, in one transaction. Large files commit on a job
-worker and the page shows its progress.
+worker and the page shows its progress. The views import the importers when called, so
+start-up does not load every parser.
 """
 
 from __future__ import annotations
@@ -34,20 +35,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import audit, formatting
 from ..access import can_write, get_campaign_or_404
 from ..db import get_session
-from ..importers.commit import (
-    AlreadyCommitted,
-    commit_import,
-    defer_replan,
-    mark_failed,
-    prepare,
-    replan,
-    today_for,
-    totals,
-)
 from ..importers.errors import ImportRefused
-from ..importers.matching import CAMPAIGN_LEVEL, SKIP, Options, describe
 from ..importers.messages import localise
-from ..importers.reading import read_upload
 from ..influencers.service import participation_choices
 from ..models import Campaign, ImportBatch, Job, User
 from .forms import ChoicesForm, ConfirmForm, UploadForm, format_labels
@@ -80,6 +69,8 @@ def _targets(campaign: Campaign) -> list[tuple[int, str, str]]:
 
 
 def _history(campaign: Campaign) -> list[dict[str, Any]]:
+    from ..importers.commit import totals
+
     rows = (
         get_session()
         .exec(
@@ -162,6 +153,8 @@ def index(campaign_id: int):
 
 
 def _index(campaign: Campaign, form: UploadForm, status: int = 200):
+    from ..importers.commit import today_for
+
     return render_template(
         "imports/index.html",
         campaign=campaign,
@@ -177,6 +170,10 @@ def _index(campaign: Campaign, form: UploadForm, status: int = 200):
 @can_write
 def upload(campaign_id: int):
     """Store the file and show what importing it would do (nothing is imported yet)."""
+    from ..importers.commit import prepare
+    from ..importers.matching import Options
+    from ..importers.reading import read_upload
+
     campaign = get_campaign_or_404(campaign_id)
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length and request.content_length > limit:
@@ -224,6 +221,9 @@ def upload(campaign_id: int):
 @can_write
 def show(campaign_id: int, batch_id: int):
     """The preview of a stored upload, or what a committed import wrote."""
+    from ..importers.commit import totals
+    from ..importers.matching import CAMPAIGN_LEVEL, SKIP, Options
+
     campaign = get_campaign_or_404(campaign_id)
     batch = get_batch_or_404(campaign, batch_id)
     summary = json.loads(batch.summary or "{}")
@@ -271,6 +271,8 @@ def show(campaign_id: int, batch_id: int):
 
 def _describe(code: str, params: dict[str, str]) -> str:
     """Why a row was left out, with its day written the way the user reads dates."""
+    from ..importers.matching import describe
+
     if params.get("day"):
         locale = str(get_locale() or "en")
         params = {**params, "day": formatting.date_(date.fromisoformat(params["day"]), locale)}
@@ -285,6 +287,9 @@ def _parse_date(text: str | None) -> date | None:
 @can_write
 def choices(campaign_id: int, batch_id: int):
     """Preview again with the user's choices: format, day, currency, mapping, new posts."""
+    from ..importers.commit import defer_replan, replan
+    from ..importers.matching import Options
+
     campaign = get_campaign_or_404(campaign_id)
     batch = get_batch_or_404(campaign, batch_id)
     if batch.status == "committed":
@@ -340,6 +345,8 @@ def _numbered(form: Any, prefix: str) -> list[tuple[str, str]]:
 
 
 def _indexed(form: Any, keys: str, values: str) -> dict[str, str]:
+    from ..importers.matching import CAMPAIGN_LEVEL, SKIP
+
     out = {}
     for index, key in _numbered(form, keys):
         choice = form.get(f"{values}-{index}", SKIP)
@@ -355,6 +362,8 @@ def _indexed(form: Any, keys: str, values: str) -> dict[str, str]:
 @can_write
 def commit(campaign_id: int, batch_id: int):
     """Write the import in one transaction (a job for large files); all of it or nothing."""
+    from ..importers.commit import AlreadyCommitted, commit_import
+
     campaign = get_campaign_or_404(campaign_id)
     batch = get_batch_or_404(campaign, batch_id)
     back = redirect(url_for("imports.show", campaign_id=campaign.id, batch_id=batch.id))
@@ -408,6 +417,8 @@ def commit(campaign_id: int, batch_id: int):
 
 
 def _failed(batch_id: int, message: str) -> None:
+    from ..importers.commit import mark_failed
+
     db = get_session()
     mark_failed(db, batch_id, message)
     db.commit()

@@ -6,15 +6,14 @@ from datetime import date
 from typing import Literal
 
 from pydantic import Field
-from sqlmodel import SQLModel
 
 from ...analytics import CampaignSummary, TierComparison
 from ...models import OBJECTIVES, PLATFORMS
-from .common import Currency, Id, Money, Number
+from .common import Currency, Id, Money, Number, Schema
 from .results import Metrics, metrics_of
 
 
-class Kpis(SQLModel):
+class Kpis(Schema):
     """KPI.md's derived KPIs; null when undefined (zero or unknown denominator)."""
 
     engagements: int | None = Field(description="likes + comments + shares + saves")
@@ -33,12 +32,12 @@ class Kpis(SQLModel):
     sentiment_score: Number | None = Field(description="(pos − neg) / (pos + neu + neg)")
 
 
-class Figures(SQLModel):
+class Figures(Schema):
     totals: Metrics
     kpis: Kpis
 
 
-class GoalResultPublic(SQLModel):
+class GoalResultPublic(Schema):
     metric: str
     target: Number
     unit_value: Money | None
@@ -49,12 +48,12 @@ class GoalResultPublic(SQLModel):
     value: Money | None = Field(description="What this goal adds to value generated")
 
 
-class ValuePart(SQLModel):
+class ValuePart(Schema):
     metric: str
     amount: Money
 
 
-class Roi(SQLModel):
+class Roi(Schema):
     value_generated: Money | None = Field(
         description="revenue + Σ actual × unit value of valued goals (KPI.md)"
     )
@@ -65,25 +64,25 @@ class Roi(SQLModel):
     meets_target: bool | None
 
 
-class DirectCost(SQLModel):
+class DirectCost(Schema):
     participation_id: int
     amount: Money
 
 
-class Cost(SQLModel):
+class Cost(Schema):
     total: Money
     shared: Money
     direct: list[DirectCost]
     by_category: dict[str, Money]
 
 
-class Clicks(SQLModel):
+class Clicks(Schema):
     recorded: int = Field(description="Browser clicks on tracked links")
     unique: int = Field(description="Unique visitor-days")
     bots: int = Field(description="Bot and prefetch hits, not counted")
 
 
-class CampaignRoi(SQLModel):
+class CampaignRoi(Schema):
     """Every figure of the campaign dashboard, from tracker.analytics.campaign_summary."""
 
     campaign_id: int
@@ -148,12 +147,12 @@ def _figures(part: dict) -> Figures:
     return Figures(totals=metrics_of(part["totals"]), kpis=Kpis(**part["kpis"]))
 
 
-class RoiQuery(SQLModel):
+class RoiQuery(Schema):
     as_of: date | None = Field(None, description="Figures as of this day (default: all data).")
     today: date | None = Field(None, description="The day pacing is judged on (default: today).")
 
 
-class Medians(SQLModel):
+class Medians(Schema):
     """Per-influencer medians (not pooled), labelled as such on pages."""
 
     engagement_rate: Number | None
@@ -164,7 +163,7 @@ class Medians(SQLModel):
     roas: Number | None
 
 
-class TierRowPublic(SQLModel):
+class TierRowPublic(Schema):
     tier: str
     min_followers: int
     max_followers: int | None
@@ -177,13 +176,13 @@ class TierRowPublic(SQLModel):
     medians: Medians
 
 
-class TierBand(SQLModel):
+class TierBand(Schema):
     tier: str
     min_followers: int
     max_followers: int | None
 
 
-class TierComparisonPublic(SQLModel):
+class TierComparisonPublic(Schema):
     """Pooled KPIs per tier across the campaigns matching the filters, in one currency."""
 
     currency: str
@@ -215,7 +214,7 @@ class TierComparisonPublic(SQLModel):
         )
 
 
-class TiersQuery(SQLModel):
+class TiersQuery(Schema):
     brand_id: Id | None = None
     platform: Literal[PLATFORMS] | None = None
     objective: Literal[OBJECTIVES] | None = None

@@ -4,10 +4,9 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
-from sqlmodel import SQLModel
 
 from ...models import Brand
-from .common import Input, Page, text
+from .common import Input, Page, Schema, text
 
 Colour = Annotated[str, StringConstraints(max_length=7, pattern=r"^#[0-9a-fA-F]{6}$")]
 BrandName = text(120, 1)
@@ -24,7 +23,7 @@ class BrandUpdate(Input):
     archived: bool = Field(None, description="Archived brands are not offered for new campaigns.")
 
 
-class BrandPublic(SQLModel):
+class BrandPublic(Schema):
     id: int
     name: str
     slug: str

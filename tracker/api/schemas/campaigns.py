@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
-from sqlmodel import SQLModel
 
 from ...kpi import GOAL_METRICS
 from ...models import CAMPAIGN_STATUSES, OBJECTIVES, Campaign, Goal
@@ -22,6 +21,7 @@ from .common import (
     MoneyIn,
     Number,
     Page,
+    Schema,
     decimal_input,
     text,
 )
@@ -119,13 +119,13 @@ class CampaignUpdate(Input):
     goals: Goals = None
 
 
-class GoalPublic(SQLModel):
+class GoalPublic(Schema):
     metric: str
     target: Number
     unit_value: Money | None
 
 
-class CampaignPublic(SQLModel):
+class CampaignPublic(Schema):
     id: int
     brand_id: int
     name: str

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
-from sqlmodel import SQLModel
 
 from ...costs import COST_CATEGORIES
 from ...models import CostLine, ExchangeRate
@@ -19,6 +18,7 @@ from .common import (
     MoneyIn,
     Number,
     Page,
+    Schema,
     decimal_input,
     text,
 )
@@ -72,7 +72,7 @@ class CostLineUpdate(Input):
     description: Description = None
 
 
-class CostLinePublic(SQLModel):
+class CostLinePublic(Schema):
     id: int
     campaign_id: int
     participation_id: int | None
@@ -112,7 +112,7 @@ class ExchangeRateIn(Input):
         return value
 
 
-class ExchangeRatePublic(SQLModel):
+class ExchangeRatePublic(Schema):
     id: int
     on_date: date
     base: str

@@ -5,13 +5,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
-from sqlmodel import SQLModel
 
-from ...importers.registry import known_formats
+from ...importers import FORMAT_NAMES
 from ...models import ImportBatch
-from .common import Currency, Day, Input, Page
+from .common import Currency, Day, Input, Page, Schema
 
-Format = Literal[tuple(name for name, _label in known_formats())]
+Format = Literal[FORMAT_NAMES]
 MappingTarget = Annotated[
     str,
     StringConstraints(max_length=20, pattern=r"^(skip|campaign|[1-9][0-9]{0,18})$"),
@@ -49,7 +48,7 @@ class ImportChoices(Input):
     )
 
 
-class ImportPublic(SQLModel):
+class ImportPublic(Schema):
     id: int
     campaign_id: int
     status: Literal["previewed", "committed", "failed"]

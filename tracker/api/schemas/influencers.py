@@ -4,11 +4,22 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
-from sqlmodel import SQLModel
 
 from ...models import PLATFORMS, Influencer, Participation, SocialAccount
 from ...tiers import TIERS
-from .common import Count, Currency, Day, Id, Input, ListQuery, Money, MoneyIn, Page, text
+from .common import (
+    Count,
+    Currency,
+    Day,
+    Id,
+    Input,
+    ListQuery,
+    Money,
+    MoneyIn,
+    Page,
+    Schema,
+    text,
+)
 
 Platform = Literal[PLATFORMS]
 Tier = Literal[TIERS]
@@ -67,14 +78,14 @@ class InfluencerUpdate(Input):
     accounts: Accounts = None
 
 
-class AccountPublic(SQLModel):
+class AccountPublic(Schema):
     platform: str
     handle: str
     followers: int
     followers_updated_on: date | None
 
 
-class InfluencerPublic(SQLModel):
+class InfluencerPublic(Schema):
     id: int
     name: str
     niche: str
@@ -128,7 +139,7 @@ class ParticipationUpdate(Input):
     tier_override: Tier | None = None
 
 
-class ParticipationPublic(SQLModel):
+class ParticipationPublic(Schema):
     id: int
     campaign_id: int
     influencer_id: int

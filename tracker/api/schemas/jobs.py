@@ -6,18 +6,18 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlmodel import SQLModel
 
 from ...models import Job, Report
+from .common import Schema
 from .reports import ReportPublic
 
 
-class JobProgress(SQLModel):
+class JobProgress(Schema):
     done: int
     total: int | None
 
 
-class JobPublic(SQLModel):
+class JobPublic(Schema):
     """Queued work: poll `url` until `status` is done (see `reports`) or failed (see `error`)."""
 
     id: int

@@ -4,10 +4,9 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
-from sqlmodel import SQLModel
 
 from ...models import Report
-from .common import Input, Page
+from .common import Input, Page, Schema
 
 
 class ReportCreate(Input):
@@ -16,7 +15,7 @@ class ReportCreate(Input):
     )
 
 
-class ReportPublic(SQLModel):
+class ReportPublic(Schema):
     id: int
     campaign_id: int
     locale: str

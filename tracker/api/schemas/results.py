@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, create_model
-from sqlmodel import SQLModel
 
 from ...kpi import METRIC_KEYS, MONEY_KEYS
 from ...models import Post, Snapshot
@@ -19,6 +18,7 @@ from .common import (
     Money,
     MoneyIn,
     Page,
+    Schema,
     UtcDateTime,
     text,
 )
@@ -40,7 +40,7 @@ MetricsIn = create_model(
 )
 Metrics = create_model(
     "Metrics",
-    __base__=SQLModel,
+    __base__=Schema,
     __doc__="One value per KPI.md metric key; null when unknown. revenue is money.",
     **{key: ((Money if key in MONEY_KEYS else int) | None, None) for key in METRIC_KEYS},
 )
@@ -61,7 +61,7 @@ class PostCreate(Input):
     external_id: text(64) | None = None
 
 
-class PostPublic(SQLModel):
+class PostPublic(Schema):
     id: int
     campaign_id: int
     participation_id: int
@@ -104,13 +104,13 @@ class SnapshotBulk(Input):
     snapshots: Annotated[list[SnapshotIn], Field(min_length=1, max_length=5000)]
 
 
-class SnapshotWriteResult(SQLModel):
+class SnapshotWriteResult(Schema):
     created: int
     updated: int
     unchanged: int
 
 
-class SnapshotPublic(SQLModel):
+class SnapshotPublic(Schema):
     id: int
     campaign_id: int
     participation_id: int | None
