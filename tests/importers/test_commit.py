@@ -47,8 +47,8 @@ def test_an_error_mid_commit_rolls_back_every_write_and_keeps_the_file(session, 
     real = commit_module.write_snapshots
     calls = []
 
-    def write_then_fail(db, inputs, import_id=None):
-        calls.append(real(db, inputs, import_id=import_id))
+    def write_then_fail(db, inputs, import_id=None, **options):
+        calls.append(real(db, inputs, import_id=import_id, **options))
         assert db.exec(select(func.count()).select_from(Post)).one() == 8  # written, not committed
         raise RuntimeError("the connection dropped")
 

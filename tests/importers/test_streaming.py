@@ -221,11 +221,11 @@ def test_an_error_in_a_late_part_leaves_nothing_written(session, story, monkeypa
     real = commit_module.write_snapshots
     calls = []
 
-    def fail_on_the_third_part(db, inputs, import_id=None):
+    def fail_on_the_third_part(db, inputs, import_id=None, **options):
         calls.append(len(inputs))
         if len(calls) == 3:
             raise RuntimeError("the disk is full")
-        return real(db, inputs, import_id=import_id)
+        return real(db, inputs, import_id=import_id, **options)
 
     monkeypatch.setattr(commit_module, "write_snapshots", fail_on_the_third_part)
     with pytest.raises(RuntimeError, match="the disk is full"):
@@ -251,9 +251,9 @@ def test_each_write_and_each_progress_step_is_one_part(session, story, monkeypat
     real = commit_module.write_snapshots
     sizes: list[int] = []
 
-    def recording(db, inputs, import_id=None):
+    def recording(db, inputs, import_id=None, **options):
         sizes.append(len(inputs))
-        return real(db, inputs, import_id=import_id)
+        return real(db, inputs, import_id=import_id, **options)
 
     monkeypatch.setattr(commit_module, "write_snapshots", recording)
     seen: list[tuple[int, int | None]] = []
@@ -335,3 +335,53 @@ def test_the_stored_file_is_read_back_in_slices_that_join_exactly(session, story
     counts = commit_import(session, batch.id)
     session.commit()
     assert counts["snapshots_created"] == 7 and snapshots(session, story.campaign) == EXPECTED
+
+
+def test_parts_inserted_in_the_background_write_exactly_what_the_file_says(
+    session, story, monkeypatch
+):
+    from tracker.results import service
+
+    parts_of(monkeypatch, 3)
+    monkeypatch.setattr(service, "BULK_FROM_ROWS", 1)  # every part's insert runs in its thread
+    batch = stored(session, story.campaign, build_csv([HEADER, *ROWS]))
+
+    counts = commit_import(session, batch.id)
+    session.commit()
+
+    assert counts["snapshots_created"] == 7 and snapshots(session, story.campaign) == EXPECTED
+
+
+def test_an_insert_that_fails_in_the_background_fails_the_import_and_writes_nothing(
+    session, story, monkeypatch
+):
+    import time
+
+    from tracker.results import service
+
+    parts_of(monkeypatch, 3)
+    monkeypatch.setattr(service, "BULK_FROM_ROWS", 1)
+    batch = stored(session, story.campaign, build_csv([HEADER, *ROWS]))
+    real = {"sqlite": service._executemany_rows, "postgresql": service._copy_rows}
+    inserts = []
+
+    def slow_then_failing(connection, columns):
+        inserts.append(len(columns["campaign_id"]))
+        send = real[connection.dialect.name](connection, columns)
+        if len(inserts) != 2:
+            return send
+
+        def fail() -> None:
+            time.sleep(0.2)  # the next part is read meanwhile
+            raise RuntimeError("the server went away")
+
+        return fail
+
+    monkeypatch.setattr(service, "_executemany_rows", slow_then_failing)
+    monkeypatch.setattr(service, "_copy_rows", slow_then_failing)
+    with pytest.raises(RuntimeError, match="the server went away"):
+        commit_import(session, batch.id)
+    session.rollback()
+
+    assert inserts == [2, 3]  # the failure stopped the import at the next part
+    assert count(session, Snapshot) == 0 and count(session, Post) == 1  # post A, from before

@@ -17,6 +17,7 @@ million-row file never sits in memory whole. Everything stays one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from ..models import (
     Post,
     utcnow,
 )
+from ..results.background import BackgroundWrite
 from ..results.service import SnapshotInput, WriteCounts, plan_snapshots, write_snapshots
 from .errors import AmbiguousFormat, ImportRefused
 from .lookups import load_lookups
@@ -230,11 +232,14 @@ def _run(
     filename: str,
     options: Options,
     format: str | None,
-    sink: Callable[[PartPlan, Planner], None],
+    sink: _Counter | _Writer,
     progress: Progress | None,
 ) -> ImportPlan:
     """Read the file part by part: parse, match, then hand each part's plan to ``sink``
-    (the commit's writer or the preview's counter); report progress in rows."""
+    (the commit's writer or the preview's counter); report progress in rows.
+
+    The writer's insert of a part may run while the next part is read: ``sink.wait()``
+    before any other statement (tracker/results/background.py)."""
     report = progress or _noop
     lookups = load_lookups(session, campaign)
     stream = open_stream(
@@ -251,17 +256,20 @@ def _run(
     report(0, total)
     try:
         for result in stream.parts():
-            part = planner.feed(result)
+            part = planner.feed(result)  # no statement: the sink's insert may still run
             del result  # its records: the part holds what is written
             sink(part, planner)
             done += part.rows
             del part  # before the next part is read
             report(min(done, total), total)
+        sink.wait()
         for part in planner.finish(session, (stream.period_start, stream.period_end)):
             sink(part, planner)
             del part
+        sink.wait()
     finally:
         held.close()  # its temporary files, if any, also when a part failed
+        sink.abandon()
     if done < total:
         report(total, total)
     return planner.plan
@@ -273,6 +281,12 @@ class _Counter:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.counts = WriteCounts()
+
+    def wait(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
     def __call__(self, part: PartPlan, planner: Planner) -> None:
         if part.snapshots:
@@ -296,8 +310,19 @@ class _Writer:
         self.now = utcnow()
         self.post_ids: dict[str, int] = {}  # url_key → id of the posts this import created
         self.counts = WriteCounts()
+        self.background = BackgroundWrite()  # a part's snapshot insert, while the next is read
+
+    def wait(self) -> None:
+        """Until the last part's insert is done (its error raised here)."""
+        self.background.wait()
+
+    def abandon(self) -> None:
+        """After a failure: let a running insert end before the transaction rolls back."""
+        with contextlib.suppress(Exception):  # the import's own error is the one to show
+            self.background.wait()
 
     def __call__(self, part: PartPlan, planner: Planner) -> None:
+        self.background.wait()  # the connection is the previous insert's until it ends
         session, now, campaign_id = self.session, self.now, planner.plan.campaign_id
         created = [p for p in part.new_posts if p.include]
         if created:
@@ -326,29 +351,6 @@ class _Writer:
             session.execute(
                 update(Post.__table__).where(Post.__table__.c.id == post_id).values(**values)
             )
-        inputs = part.snapshots + [
-            SnapshotInput(
-                campaign_id=campaign_id,
-                captured_on=s.captured_on,
-                source=planner.plan.format,
-                values=s.values,
-                participation_id=s.participation_id,
-                post_id=self.post_ids[s.url_key],
-                revenue_currency=s.revenue_currency,
-            )
-            for s in part.pending
-        ]
-        if len(inputs) > CHUNK:  # written in slices: a key twice, the later row wins
-            inputs = list({item.key: item for item in inputs}.values())
-        unique = inputs  # write_snapshots settles a key twice within one slice
-        del inputs
-        for start in range(0, len(unique), CHUNK):
-            counts = write_snapshots(
-                session, unique[start : start + CHUNK], import_id=self.import_id
-            )
-            self.counts.created += counts.created
-            self.counts.updated += counts.updated
-            self.counts.unchanged += counts.unchanged
         if part.conversions:
             session.execute(
                 insert(Conversion.__table__), [{**c, "created_at": now} for c in part.conversions]
@@ -367,6 +369,34 @@ class _Writer:
                 [{"_id": c["id"], **{k: c[k] for k in fields}} for c in part.changed_costs],
             )
         session.flush()
+        # Last: the snapshot insert may go on in the background (nothing follows it here).
+        inputs = part.snapshots + [
+            SnapshotInput(
+                campaign_id=campaign_id,
+                captured_on=s.captured_on,
+                source=planner.plan.format,
+                values=s.values,
+                participation_id=s.participation_id,
+                post_id=self.post_ids[s.url_key],
+                revenue_currency=s.revenue_currency,
+            )
+            for s in part.pending
+        ]
+        if len(inputs) > CHUNK:  # written in slices: a key twice, the later row wins
+            inputs = list({item.key: item for item in inputs}.values())
+        unique = inputs  # write_snapshots settles a key twice within one slice
+        del inputs
+        for start in range(0, len(unique), CHUNK):
+            self.background.wait()
+            counts = write_snapshots(
+                session,
+                unique[start : start + CHUNK],
+                import_id=self.import_id,
+                background=self.background,
+            )
+            self.counts.created += counts.created
+            self.counts.updated += counts.updated
+            self.counts.unchanged += counts.unchanged
 
 
 def preview_summary(plan: ImportPlan, options: Options, campaign: Campaign) -> dict[str, Any]:

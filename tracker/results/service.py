@@ -8,7 +8,7 @@ and a different source or day adds a row, so the post's history shows every sour
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from ..kpi import METRIC_KEYS
 from ..models import Participation, Post, Snapshot, utcnow
 from . import rollups
+from .background import BackgroundWrite
 
 SNAPSHOT_VALUE_COLUMNS = (*METRIC_KEYS, "revenue_currency")
 MONEY_PLACES = Decimal("0.0001")  # Snapshot.revenue is ExactDecimal(18, 4)
@@ -201,12 +202,31 @@ def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
 
 
 def write_snapshots(
-    session: Session, inputs: Iterable[SnapshotInput], import_id: int | None = None
+    session: Session,
+    inputs: Iterable[SnapshotInput],
+    import_id: int | None = None,
+    *,
+    background: BackgroundWrite | None = None,
 ) -> WriteCounts:
     """Create or replace snapshots in bulk (Core statements, never one ORM object per row),
-    and keep the rollups the pages read (tracker/results/rollups.py) in the same transaction."""
+    and keep the rollups the pages read (tracker/results/rollups.py) in the same transaction.
+
+    With `background`, a bulk insert runs in its thread and this returns before it ends: the
+    caller must `background.wait()` before its next statement (tracker/results/background.py).
+    """
     counts, to_insert, to_update = plan_snapshots(session, inputs)
     table = Snapshot.__table__
+    if to_update:
+        for row in to_update:
+            row["import_id"] = import_id
+        values = {c: bindparam(c) for c in (*SNAPSHOT_VALUE_COLUMNS, "recorded_at", "import_id")}
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("_id")).values(values), to_update
+        )
+    session.flush()
+    # The rollups read and write their own tables only: kept before the insert, which may
+    # still be running when this returns.
+    rollups.after_write(session, to_insert, {key[0] for key, _old, _new in counts.changes})
     if counts.created:
         to_insert["import_id"] = [import_id] * counts.created
         connection = session.connection()
@@ -219,19 +239,13 @@ def write_snapshots(
                     for row in zip(*to_insert.values(), strict=True)
                 ],
             )
-        elif connection.dialect.name == "postgresql":
-            _copy_rows(connection, to_insert)
+            return counts
+        prepare = _copy_rows if connection.dialect.name == "postgresql" else _executemany_rows
+        send = prepare(connection, to_insert)  # the rows made ready here, sent by `send`
+        if background is None:
+            send()
         else:
-            _executemany_rows(connection, to_insert)
-    if to_update:
-        for row in to_update:
-            row["import_id"] = import_id
-        values = {c: bindparam(c) for c in (*SNAPSHOT_VALUE_COLUMNS, "recorded_at", "import_id")}
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("_id")).values(values), to_update
-        )
-    session.flush()
-    rollups.after_write(session, to_insert, {key[0] for key, _old, _new in counts.changes})
+            background.start(send)
     return counts
 
 
@@ -269,43 +283,74 @@ def _bound(connection: Connection, name: str, values: list[Any]) -> list[Any]:
     return [None if v is None else done[v] for v in values]
 
 
-def _copy_rows(connection: Connection, columns: Columns) -> None:
-    """COPY new snapshot rows in the session's own transaction (rolled back with it)."""
+def _copy_rows(connection: Connection, columns: Columns) -> Callable[[], None]:
+    """COPY new snapshot rows in the session's own transaction (rolled back with it).
+
+    The rows are written out here as COPY's text format, column by column; the returned
+    call sends them in one piece and waits for the server, holding no Python lock meanwhile
+    (it may run in a thread while the importer reads on: tracker/results/background.py).
+    """
     names = _filled(columns)
     dialect = connection.dialect
-    values = [
-        _bound(connection, name, columns[name]) if name == "revenue" else columns[name]
-        for name in names
-    ]
-    cursor = connection.connection.cursor()
-    try:
-        with cursor.copy(f"COPY snapshot ({', '.join(names)}) FROM STDIN") as copy:
-            for row in zip(*values, strict=True):
-                copy.write_row(row)
-    except dialect.loaded_dbapi.Error as exc:  # the same exceptions as any other write
-        raise DBAPIError.instance(
-            "COPY snapshot", None, exc, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from exc
-    finally:
-        cursor.close()
+    text = [_copy_text(name, columns[name], connection) for name in names]
+    data = "".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))).encode()
+    del text
+    sql = f"COPY snapshot ({', '.join(names)}) FROM STDIN"
+
+    def send() -> None:
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(sql) as copy:
+                copy.write(data)
+        except dialect.loaded_dbapi.Error as exc:  # the same exceptions as any other write
+            raise DBAPIError.instance(
+                "COPY snapshot", None, exc, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from exc
+        finally:
+            cursor.close()
+
+    return send
 
 
-def _executemany_rows(connection: Connection, columns: Columns) -> None:
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(name: str, values: list[Any], connection: Connection) -> list[str]:
+    """One column as COPY text: NULL is \\N, each distinct value formatted once."""
+    if name == "revenue":  # rounded as every other write of money rounds it
+        values = _bound(connection, name, values)
+    done: dict[Any, str] = {None: "\\N"}
+    for value in set(values) - {None}:
+        if isinstance(value, str):
+            done[value] = value.translate(_COPY_ESCAPES)
+        elif isinstance(value, Decimal):
+            done[value] = format(value, "f")
+        else:  # int, date, datetime (str() is a form PostgreSQL reads)
+            done[value] = str(value)
+    return [done[v] for v in values]
+
+
+def _executemany_rows(connection: Connection, columns: Columns) -> Callable[[], None]:
     """INSERT new rows as tuples on the session's own connection, values stored exactly as
-    SQLAlchemy stores them (each column type's own bind processor)."""
+    SQLAlchemy stores them (each column type's own bind processor). The rows are made
+    ready here; the returned call runs the insert."""
     names = _filled(columns)
     dialect = connection.dialect
-    values = [_bound(connection, name, columns[name]) for name in names]
+    rows = list(zip(*(_bound(connection, name, columns[name]) for name in names), strict=True))
     sql = f"INSERT INTO snapshot ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(sql, zip(*values, strict=True))
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(
-            sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from exc
-    finally:
-        cursor.close()
+
+    def send() -> None:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from exc
+        finally:
+            cursor.close()
+
+    return send
 
 
 def record_snapshot(session: Session, item: SnapshotInput) -> WriteCounts:
