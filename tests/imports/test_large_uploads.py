@@ -14,8 +14,8 @@ from tracker.models import Job, Post, Snapshot
 
 from ..importers.conftest import build_csv
 from ..importers.test_streaming import HEADER, LINK_A, ROWS
+from ..support.uploads import batches, count, upload
 from ..web.conftest import text
-from .conftest import batches, count, upload
 
 BULK = build_csv([HEADER, *ROWS])  # 8 rows: 7 snapshots and 1 new post (tests/importers)
 

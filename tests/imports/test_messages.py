@@ -13,8 +13,8 @@ from tracker.importers.messages import TEMPLATES, localise, template_of
 from tracker.jobs.service import state as jobs_state
 
 from ..importers.conftest import build_csv
+from ..support.uploads import upload
 from ..web.conftest import text
-from .conftest import upload
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "tracker" / "imports" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"

@@ -10,8 +10,8 @@ from tracker.config import from_environment, upload_limit_mb
 from tracker.importers.errors import ImportRefused
 from tracker.importers.reading import MAX_BYTES, check_size, read_upload
 
+from ..support.uploads import batches
 from ..web.conftest import text
-from .conftest import batches
 
 MB = 1024 * 1024
 

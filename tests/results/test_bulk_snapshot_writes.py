@@ -89,3 +89,28 @@ def test_a_large_batch_that_fails_leaves_nothing(factory, session):
         select(func.count()).select_from(Snapshot).where(Snapshot.campaign_id == campaign.id)
     ).one()
     assert count == 0
+
+
+def test_an_unknown_metric_key_is_refused_naming_it_and_nothing_is_written(factory, session):
+    import pytest
+
+    campaign = factory.campaign()
+    part = factory.participation(campaign)
+    post = factory.post(part)
+    inputs = [
+        SnapshotInput(
+            campaign_id=campaign.id,
+            participation_id=part.id,
+            post_id=post.id,
+            captured_on=date(2026, 3, 1),
+            source="bulk_test",
+            values={"views": 10, "viewz": 3},
+        )
+    ]
+    with pytest.raises(ValueError, match="unknown metric keys: viewz"):
+        write_snapshots(session, inputs)
+    session.rollback()
+    count = session.exec(
+        select(func.count()).select_from(Snapshot).where(Snapshot.campaign_id == campaign.id)
+    ).one()
+    assert count == 0

@@ -355,6 +355,74 @@ def test_many_writes_in_random_order_keep_the_rollups_equal_to_the_history(
             assert getattr(stored, metric) == expected, (post.id, metric)
 
 
+@pytest.mark.parametrize("merge_rows", [1, 3, 1_000_000])
+def test_writes_waiting_in_one_transaction_merge_to_what_the_history_says(
+    session, campaign_with_two_posts, monkeypatch, merge_rows
+):
+    """An import writes many batches in one transaction; their rows are merged in bulk (every
+    `merge_rows` rows, and at the commit): appends, a day older than a waiting row, and a
+    replaced row (which rebuilds the campaign) must end as a rebuild from the history."""
+    monkeypatch.setattr(rollups, "MERGE_ROWS", merge_rows)
+    campaign, a, b = campaign_with_two_posts
+    _write(session, campaign, a, date(2026, 3, 1), views=100)  # stored before the import
+
+    def batch(*rows):
+        write_snapshots(
+            session,
+            [
+                SnapshotInput(
+                    campaign_id=campaign.id,
+                    participation_id=post.participation_id,
+                    post_id=post.id,
+                    captured_on=day,
+                    source="tiktok_studio",
+                    values=values,
+                )
+                for post, day, values in rows
+            ],
+        )
+
+    batch((a, date(2026, 3, 5), {"views": 500}), (b, date(2026, 3, 5), {"views": 80}))
+    batch((a, date(2026, 3, 9), {"views": 900, "likes": 9}))
+    batch((a, date(2026, 3, 7), {"views": 700}), (b, date(2026, 3, 6), {"likes": 4}))
+    session.commit()
+    kept = _rollup_state(session, campaign.id)
+
+    rollups.rebuild(session.connection(), [campaign.id])
+    session.commit()
+    assert _rollup_state(session, campaign.id) == kept
+    current, days, _revenue = kept
+    assert [(row[2], row[3]) for row in current] == [(900, 9), (80, 4)]
+    # views: Mar 1 100; Mar 5 +400 (a) +80 (b); Mar 7 +200; Mar 9 +200. likes: Mar 6 4, Mar 9 9.
+    assert days == [
+        (date(2026, 3, 1), 100, None),
+        (date(2026, 3, 5), 480, None),
+        (date(2026, 3, 6), None, 4),
+        (date(2026, 3, 7), 200, None),
+        (date(2026, 3, 9), 200, 9),
+    ]
+
+
+def test_a_read_in_the_writing_transaction_sees_the_waiting_rows(session, campaign_with_two_posts):
+    campaign, a, _b = campaign_with_two_posts
+    write_snapshots(
+        session,
+        [
+            SnapshotInput(
+                campaign_id=campaign.id,
+                participation_id=a.participation_id,
+                post_id=a.id,
+                captured_on=date(2026, 3, 5),
+                source="tiktok_studio",
+                values={"views": 321},
+            )
+        ],
+    )
+    rollups.settle(session)  # what analytics does before reading
+    stored = session.exec(select(SnapshotCurrent).where(SnapshotCurrent.post_id == a.id)).one()
+    assert stored.views == 321
+
+
 def test_one_batch_listing_a_posts_days_newest_first_keeps_the_newest_values(
     session, campaign_with_two_posts
 ):
@@ -398,7 +466,8 @@ def test_two_writers_of_one_campaign_day_on_postgresql_both_count(
             values={"views": views},
         )
 
-    write_snapshots(first, [item(a, 300)])  # holds the campaign until it commits
+    write_snapshots(first, [item(a, 300)])
+    rollups.settle(first)  # merged: first holds the campaign's rollups until it commits
     errors: list[BaseException] = []
 
     def write_second() -> None:

@@ -7,16 +7,15 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import select
 
 from tracker.importers import commit as commit_module
 from tracker.jobs import service as jobs_service
 from tracker.jobs.service import state as jobs_state
-from tracker.models import ImportBatch, ImportFile, Job, Post, Snapshot
+from tracker.models import ImportFile, Job, Post, Snapshot
 
 from ..importers.conftest import DATA, build_csv
 from ..importers.test_service import build_story
+from ..support.uploads import batches, count, upload
 from .conftest import audit_entries, csrf_token, sign_in, text
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -36,24 +35,6 @@ def manager(factory, story):
 def as_manager(client, manager):
     sign_in(client, manager)
     return client
-
-
-def upload(client, campaign, name: str, data: bytes, **fields):
-    return client.post(
-        f"/campaigns/{campaign.id}/imports",
-        data={"file": (io.BytesIO(data), name), **fields},
-        content_type="multipart/form-data",
-    )
-
-
-def batches(session) -> list[ImportBatch]:
-    session.expire_all()
-    return list(session.exec(select(ImportBatch).order_by(ImportBatch.id)).all())
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.exec(select(func.count()).select_from(model)).one()
 
 
 # ---------------------------------------------------------------------------- upload and preview

@@ -132,11 +132,11 @@ def plan_snapshots(
     `import_id`): a million-row import goes from here to the database and the rollups
     without a dict per row.
     """
-    by_key: dict[Key, SnapshotInput] = {}
-    for item in inputs:
-        if not item.values.keys() <= _METRIC_SET:
-            item.row()  # raises, naming the unknown keys
-        by_key[_key(item)] = item  # the same key twice in one batch: the later row wins
+    inputs = list(inputs)
+    by_key = dict(zip(map(_key, inputs), inputs, strict=True))  # a key twice: the later wins
+    unknown = set().union(*(item.values for item in inputs)) - _METRIC_SET
+    if unknown:
+        raise ValueError(f"unknown metric keys: {', '.join(sorted(unknown))}")
     existing = _existing(session, list(by_key.values())) if by_key else {}
     counts = WriteCounts()
     created: list[SnapshotInput] = []

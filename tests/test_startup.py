@@ -1,4 +1,5 @@
-"""`tracker --help` starts cheaply: no app, no area code, no pandas; every command still listed."""
+"""Start-up stays cheap: `tracker --help` builds no app and lists every command; `create_app()`
+loads what only some requests need on the first of them."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 TRACKER = Path(sys.executable).with_name("tracker")
 # What `tracker --help` used to load (pandas and the importers through the command modules,
 # the API's pydantic schemas and every blueprint through Flask building the app, Alembic).
-HEAVY = (
+CLI_HEAVY = (
     "pandas",
     "alembic",
     "weasyprint",
@@ -48,7 +49,7 @@ def test_tracker_help_lists_every_command_without_loading_the_app_or_heavy_modul
         "buf = io.StringIO()\n"
         "with contextlib.redirect_stdout(buf):\n"
         "    cli.main(['--help'], prog_name='tracker', standalone_mode=False)\n"
-        f"print(json.dumps({{'help': buf.getvalue(), 'loaded': [m for m in {HEAVY!r} "
+        f"print(json.dumps({{'help': buf.getvalue(), 'loaded': [m for m in {CLI_HEAVY!r} "
         "if m in sys.modules]}))\n",
         tmp_path,
     )
@@ -117,3 +118,51 @@ def test_the_sign_in_dummy_hash_is_made_on_first_use_not_at_import(tmp_path):
         tmp_path,
     )
     assert json.loads(out) == [0, True, True, False]
+
+
+# What create_app() used to load: pandas through analytics and the rollups, email-validator
+# through the API schemas built at import (now deferred), every parser through the import views.
+APP_HEAVY = (
+    "pandas",
+    "numpy",
+    "weasyprint",
+    "matplotlib",
+    "email_validator",
+    "tracker.importers.registry",
+    "tracker.importers.commit",
+)
+
+
+def test_create_app_loads_no_heavy_module(tmp_path):
+    out = _python(
+        "import json, sys\n"
+        "from tracker import create_app\n"
+        "create_app()\n"
+        f"print(json.dumps([m for m in {APP_HEAVY!r} if m in sys.modules]))\n",
+        tmp_path,
+    )
+    assert json.loads(out) == []
+
+
+def test_the_deferred_parts_load_when_first_used(tmp_path):
+    out = _python(
+        "import json, sys\n"
+        "from tracker import create_app\n"
+        "from tracker.api import api\n"
+        "from tracker.api.schemas.influencers import InfluencerCreate\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    document = api.openapi()\n"
+        "body = InfluencerCreate.model_validate({'name': 'Ana', 'email': 'ana@example.com'})\n"
+        "from tracker.imports.forms import format_labels\n"
+        "print(json.dumps({'schemas': len(document['components']['schemas']),\n"
+        "    'email': body.email, 'formats': len(format_labels()),\n"
+        "    'loaded': [m for m in ('email_validator', 'tracker.importers.registry')\n"
+        "               if m in sys.modules]}))\n",
+        tmp_path,
+    )
+    result = json.loads(out)
+    assert result["schemas"] > 50
+    assert result["email"] == "ana@example.com"
+    assert result["formats"] == 8
+    assert result["loaded"] == ["email_validator", "tracker.importers.registry"]
