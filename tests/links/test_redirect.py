@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -46,6 +45,15 @@ def test_redirect_keeps_the_destination_and_adds_utm_parameters_and_the_click_id
         f"&utm_content={linked.lea.link_code}&tclid={_signed(click.id)}#buy"
     )
     assert response.headers["Cache-Control"] == "no-store, private"
+
+
+def test_the_redirect_sets_no_cookie_and_keeps_the_security_headers(client, linked):
+    response = client.get(f"/l/{linked.lea.link_code}", headers={"User-Agent": BROWSER})
+
+    assert "Set-Cookie" not in response.headers
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_utm_source_is_the_participation_platform(client, session, linked):
@@ -214,22 +222,81 @@ def test_links_need_no_sign_in(client, linked):
     assert response.headers["Location"].startswith("https://shop.example/")
 
 
-def test_a_changed_destination_applies_once_the_short_cache_expires(
-    client, session, factory, linked, monkeypatch
-):
+def test_the_link_lookup_is_cached_per_process(client, session, linked, monkeypatch):
+    lookups = []
+    lookup = service._lookup
+    monkeypatch.setattr(service, "_lookup", lambda *a: lookups.append(a[1]) or lookup(*a))
+
+    for _ in range(3):
+        assert client.get(f"/l/{linked.lea.link_code}").status_code == 302
+
+    assert lookups == [linked.lea.link_code]
+    assert len(_clicks(session)) == 3
+
+
+def test_a_changed_destination_applies_from_the_next_click(client, session, factory, linked):
+    # The edit goes straight to the database, as one made through another server process would.
     code = linked.lea.link_code
     assert client.get(f"/l/{code}").headers["Location"].startswith("https://shop.example/eclat?")
     linked.campaign.destination_url = "https://shop.example/summer"
     factory._save(linked.campaign)
 
-    cached = client.get(f"/l/{code}").headers["Location"]
-    clock = time.monotonic() + service.LINK_CACHE_SECONDS + 1
-    monkeypatch.setattr(service.time, "monotonic", lambda: clock)
-    fresh = client.get(f"/l/{code}").headers["Location"]
+    location = client.get(f"/l/{code}").headers["Location"]
 
-    assert cached.startswith("https://shop.example/eclat?")
-    assert fresh.startswith("https://shop.example/summer?utm_source=tiktok&")
-    assert len(_clicks(session)) == 3
+    first, second = _clicks(session)
+    assert location == (
+        "https://shop.example/summer?utm_source=tiktok&utm_medium=influencer"
+        f"&utm_campaign=printemps-eclat&utm_content={code}&tclid={_signed(second.id)}"
+    )
+
+
+def test_a_changed_slug_platform_or_time_zone_applies_from_the_next_click(
+    client, session, factory, linked, monkeypatch
+):
+    _at(monkeypatch, datetime(2026, 3, 10, 23, 30, tzinfo=UTC))
+    code = linked.lea.link_code
+    assert client.get(f"/l/{code}").status_code == 302
+    linked.campaign.slug = "ete-eclat"
+    linked.campaign.timezone = "America/New_York"
+    factory._save(linked.campaign)
+    linked.lea.platform = "youtube"
+    factory._save(linked.lea)
+
+    location = client.get(f"/l/{code}").headers["Location"]
+
+    assert "utm_source=youtube&" in location
+    assert "utm_campaign=ete-eclat&" in location
+    paris, new_york = _clicks(session)
+    assert (paris.day, new_york.day) == (date(2026, 3, 11), date(2026, 3, 10))
+
+
+def test_a_destination_removed_while_cached_stops_the_link_and_records_nothing(
+    client, session, factory, linked
+):
+    code = linked.lea.link_code
+    assert client.get(f"/l/{code}").status_code == 302
+    linked.campaign.destination_url = None
+    factory._save(linked.campaign)
+
+    response = client.get(f"/l/{code}")
+
+    assert response.status_code == 404
+    assert "its campaign has no destination page" in response.get_data(as_text=True)
+    assert len(_clicks(session)) == 1
+
+
+def test_a_destination_added_to_an_inactive_link_applies_at_once(client, session, factory, linked):
+    linked.campaign.destination_url = None
+    factory._save(linked.campaign)
+    assert client.get(f"/l/{linked.lea.link_code}").status_code == 404
+    linked.campaign.destination_url = "https://shop.example/summer"
+    factory._save(linked.campaign)
+
+    response = client.get(f"/l/{linked.lea.link_code}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://shop.example/summer?")
+    assert len(_clicks(session)) == 1
 
 
 def test_a_link_whose_participation_was_removed_while_cached_answers_404(client, session, linked):

@@ -1,8 +1,9 @@
 """Tracked links and conversions: the redirect's hot path, visitor hashing, attribution.
 
 The redirect is the busiest route of the app (every click of every creator's audience), so it
-does no ORM work: the code → destination mapping is cached per process for a few seconds, and
-the click is one SQLAlchemy Core INSERT on a pooled connection, committed at once.
+does no ORM work: the code → destination mapping is cached per process, and the click is one
+INSERT, committed at once, that also checks the cached mapping is still the link's (so an
+edited destination applies from the next click, in every process).
 """
 
 from __future__ import annotations
@@ -13,27 +14,28 @@ import hmac
 import re
 import secrets
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, select
 from werkzeug.urls import iri_to_uri
 
 from ..models import Campaign, Click, Conversion, Participation, utcnow
+from .direct import DirectStatement
 from .schemas import ConversionRequest
 
 UTM_MEDIUM = "influencer"  # the issue's scheme; docs/tracking.md says what GA4 makes of it
 CLICK_ID_PARAM = "tclid"
 # Parameters the link sets itself; a destination that already carries them gets ours instead.
 _OWN_PARAMS = frozenset({"utm_source", "utm_medium", "utm_campaign", "utm_content", CLICK_ID_PARAM})
-LINK_CACHE_SECONDS = 30.0
 _LINK_CACHE_SIZE = 50_000
 MAX_LINK_CODE_LENGTH = 16
 CONVERSION_SECRET_MAX_LENGTH = 64
@@ -101,10 +103,17 @@ def landing_url(
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """What a link code leads to; `prefix` is None when the campaign has no usable destination."""
+    """What a link code leads to, and the row values it was built from.
+
+    `prefix` is None when the campaign has no usable destination.
+    """
 
     participation_id: int
-    campaign_id: int
+    code: str
+    platform: str
+    campaign_slug: str
+    destination: str | None
+    timezone: str
     prefix: str | None
     fragment: str
     zone: ZoneInfo
@@ -131,7 +140,7 @@ def _lookup(engine: Engine, code: str) -> LinkTarget | None:
     query = (
         select(
             Participation.id,
-            Participation.campaign_id,
+            Participation.link_code,
             Participation.platform,
             Campaign.slug,
             Campaign.destination_url,
@@ -144,45 +153,14 @@ def _lookup(engine: Engine, code: str) -> LinkTarget | None:
         row = conn.execute(query).first()
     if row is None:
         return None
-    pid, cid, platform, slug, destination, zone = row
+    pid, link_code, platform, slug, destination, zone = row
     prefix, fragment = None, ""
     if is_web_address(destination):
-        params = utm_parameters(platform=platform, campaign_slug=slug, link_code=code)
+        params = utm_parameters(platform=platform, campaign_slug=slug, link_code=link_code)
         prefix, fragment = _split_destination(destination, params)
-    return LinkTarget(pid, cid, prefix, fragment, _zone(zone))
-
-
-class LinkCache:
-    """Link code → target for a few seconds, per process: most clicks then need no lookup.
-
-    A changed destination applies within LINK_CACHE_SECONDS; unknown codes are not cached, so a
-    link works as soon as its participation exists.
-    """
-
-    def __init__(self, engine: Engine, ttl: float = LINK_CACHE_SECONDS) -> None:
-        self.engine = engine
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, LinkTarget]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, code: str) -> LinkTarget | None:
-        now = time.monotonic()
-        entry = self._entries.get(code)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        target = resolve(self.engine, code)
-        with self._lock:
-            if target is None:
-                self._entries.pop(code, None)
-            else:
-                if len(self._entries) >= _LINK_CACHE_SIZE:
-                    self._entries.clear()
-                self._entries[code] = (now + self.ttl, target)
-        return target
-
-    def forget(self, code: str) -> None:
-        with self._lock:
-            self._entries.pop(code, None)
+    return LinkTarget(
+        pid, link_code, platform, slug, destination, zone, prefix, fragment, _zone(zone)
+    )
 
 
 def resolve(engine: Engine, code: str) -> LinkTarget | None:
@@ -193,6 +171,63 @@ def resolve(engine: Engine, code: str) -> LinkTarget | None:
     if target is None and code != code.lower():
         target = _lookup(engine, code.lower())
     return target
+
+
+def _insert_click_statement() -> Executable:
+    """INSERT one click, but only while the link still has the values its target was built from.
+
+    The check costs two primary-key lookups inside the INSERT; no row comes back when the
+    participation was removed or its code, platform, campaign slug, destination or time zone
+    changed since the target was cached.
+    """
+    part, campaign, click = Participation.__table__, Campaign.__table__, Click.__table__
+    values = ("clicked_at", "day", "visitor_hash", "ua_class")
+    checked = core_select(
+        part.c.id, *(bindparam(name, type_=click.c[name].type) for name in values)
+    ).join_from(part, campaign, campaign.c.id == part.c.campaign_id)
+    checked = checked.where(
+        part.c.id == bindparam("participation_id"),
+        part.c.link_code == bindparam("code"),
+        part.c.platform == bindparam("platform"),
+        campaign.c.slug == bindparam("campaign_slug"),
+        campaign.c.destination_url == bindparam("destination"),
+        campaign.c.timezone == bindparam("timezone"),
+    )
+    return insert(click).from_select(["participation_id", *values], checked).returning(click.c.id)
+
+
+_INSERT_CLICK = _insert_click_statement()
+
+
+class LinkCache:
+    """Link code → active target, per process: most clicks then need no lookup.
+
+    Entries never go stale unnoticed: the click INSERT only writes while the link's rows still
+    hold the values the entry was built from (record_link_click). Unknown codes and links
+    without a destination are not cached, so a new link or a new destination works at once.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.insert_click = DirectStatement(engine, _INSERT_CLICK)
+        self._entries: dict[str, LinkTarget] = {}
+        self._lock = threading.Lock()
+
+    def get(self, code: str) -> LinkTarget | None:
+        target = self._entries.get(code)
+        if target is not None:
+            return target
+        target = resolve(self.engine, code)
+        if target is not None and target.prefix is not None:
+            with self._lock:
+                if len(self._entries) >= _LINK_CACHE_SIZE:
+                    self._entries.clear()
+                self._entries[code] = target
+        return target
+
+    def forget(self, code: str) -> None:
+        with self._lock:
+            self._entries.pop(code, None)
 
 
 # ---------------------------------------------------------------------------- clicks
@@ -215,29 +250,56 @@ def visitor_hash(secret_key: str, day: date, ip: str, user_agent: str) -> str:
     return hmac.new(_day_key(secret_key, day), message, hashlib.sha256).hexdigest()
 
 
-_INSERT_CLICK = insert(Click.__table__)  # type: ignore[arg-type]
-
-
 def record_click(
-    engine: Engine,
-    target: LinkTarget,
+    cache: LinkCache, target: LinkTarget, *, visitor: str, ua_class: str, at: datetime, day: date
+) -> int | None:
+    """Insert one click through `target` and commit; return its id (the tclid's number).
+
+    None, and nothing written, when the link changed since `target` was looked up.
+    """
+    rows = cache.insert_click.rows(
+        {
+            "clicked_at": at,
+            "day": day,
+            "visitor_hash": visitor,
+            "ua_class": ua_class,
+            "participation_id": target.participation_id,
+            "code": target.code,
+            "platform": target.platform,
+            "campaign_slug": target.campaign_slug,
+            "destination": target.destination,
+            "timezone": target.timezone,
+        },
+    )
+    return int(rows[0][0]) if rows else None
+
+
+def record_link_click(
+    cache: LinkCache,
+    code: str,
     *,
-    visitor: str,
+    secret_key: str,
+    ip: str,
+    user_agent: str,
     ua_class: str,
-    at: datetime | None = None,
-    day: date | None = None,
-) -> int:
-    """Insert one click and commit; return its id (the tclid the landing URL carries)."""
-    at = at or utcnow()
-    params = {
-        "participation_id": target.participation_id,
-        "clicked_at": at,
-        "day": day or target.local_day(at),
-        "visitor_hash": visitor,
-        "ua_class": ua_class,
-    }
-    with engine.begin() as conn:
-        return int(conn.execute(_INSERT_CLICK, params).inserted_primary_key[0])
+    at: datetime,
+) -> tuple[LinkTarget | None, int | None]:
+    """Record a click through link `code` at `at`; return (target, click id).
+
+    The target is None for an unknown code; the click id is None, and nothing is recorded, when
+    the link's campaign has no usable destination.
+    """
+    for _attempt in range(3):
+        target = cache.get(code)
+        if target is None or target.prefix is None:
+            return target, None
+        day = target.local_day(at)
+        visitor = visitor_hash(secret_key, day, ip, user_agent)
+        click_id = record_click(cache, target, visitor=visitor, ua_class=ua_class, at=at, day=day)
+        if click_id is not None:
+            return target, click_id
+        cache.forget(code)  # the cached target is out of date: look the link up again
+    raise RuntimeError(f"link {code!r} changed on every attempt to record a click")
 
 
 # ---------------------------------------------------------------------------- click ids

@@ -19,7 +19,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from .. import analytics
 from ..access import can_write, get_campaign_or_404, public
@@ -49,35 +48,21 @@ def _link_cache() -> service.LinkCache:
 @public
 def follow(code: str) -> Response | tuple[str, int]:
     """Record the click, then send the visitor on to the campaign's page with UTM parameters."""
-    cache = _link_cache()
-    target = cache.get(code)
+    ua_class = agents.classify(request.method, request.headers)
+    target, click_id = service.record_link_click(
+        _link_cache(),
+        code,
+        secret_key=current_app.config["SECRET_KEY"],
+        ip=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", ""),
+        ua_class=ua_class,
+        at=utcnow(),
+    )
     if target is None:
         return _unavailable(_("This link does not exist."), 404)
-    if target.prefix is None:
+    if click_id is None:
         return _unavailable(
             _("This link is not active: its campaign has no destination page."), 404
-        )
-    ua_class = agents.classify(request.method, request.headers)
-    at = utcnow()
-    day = target.local_day(at)
-    visitor = service.visitor_hash(
-        current_app.config["SECRET_KEY"],
-        day,
-        request.remote_addr or "",
-        request.headers.get("User-Agent", ""),
-    )
-    try:
-        click_id = service.record_click(
-            cache.engine, target, visitor=visitor, ua_class=ua_class, at=at, day=day
-        )
-    except IntegrityError:
-        # The participation went away while its link was cached: look again, once.
-        cache.forget(code)
-        target = cache.get(code)
-        if target is None or target.prefix is None:
-            return _unavailable(_("This link does not exist."), 404)
-        click_id = service.record_click(
-            cache.engine, target, visitor=visitor, ua_class=ua_class, at=at, day=day
         )
     if ua_class == agents.PREFETCH and request.method != "HEAD":
         # A browser that prefetched the redirect would replay it when the person really
