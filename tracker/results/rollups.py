@@ -331,9 +331,8 @@ def after_write(
 
     `inserted` is the new rows as columns (Snapshot column → values, in write order). They
     are merged in bulk: once `MERGE_ROWS` are waiting, or at `settle` (before a read or the
-    commit). A day-by-day export of 10,000 posts touches every post in every part, and each
-    merge rewrites the current row of every post it touches: merged per 50,000-row part, a
-    million-row import rewrote them 20 times.
+    commit), so many small writes in one transaction (the API's bulk endpoint, the demo)
+    are merged once.
     """
     stale: set[int] = session.info.setdefault(_STALE, set())
     stale.update(changed)
@@ -345,7 +344,10 @@ def after_write(
         _merge_pending(session)
 
 
-MERGE_ROWS = 200_000  # rows waiting to be merged (~60 MB of columns at most)
+# Rows waiting to be merged: one import part. Merging fewer, larger batches would rewrite
+# each post's current row less often, but `roll` holds ~1 KB of pandas temporaries per row:
+# at 200,000 rows a 1M-row import went past its 600 MB.
+MERGE_ROWS = 50_000
 _MERGED_COLUMNS = (
     "campaign_id",
     "participation_id",
