@@ -472,24 +472,24 @@ def _take_stored_days(
 
 
 def _base_frame(stored: Sequence[Any]) -> pd.DataFrame:
+    """Stored current rows (of `select(SnapshotCurrent)`) as the base rows of `roll`."""
     import pandas as pd
 
+    columns = dict(zip(_CURRENT_COLUMNS, zip(*stored, strict=True), strict=True))
     data: dict[str, Any] = {
-        "campaign_id": [r.campaign_id for r in stored],
-        "participation_id": int_array(tuple(r.participation_id for r in stored)),
-        "post_id": int_array(tuple(r.post_id for r in stored)),
-        "captured_on": pd.to_datetime(
-            pd.Series([r.last_captured_on for r in stored], dtype=object)
-        ),
+        "campaign_id": list(columns["campaign_id"]),
+        "participation_id": int_array(columns["participation_id"]),
+        "post_id": int_array(columns["post_id"]),
+        "captured_on": pd.to_datetime(pd.Series(columns["last_captured_on"], dtype=object)),
         "base": True,
-        "revenue": pd.Series([r.revenue for r in stored], dtype=object),
-        "revenue_currency": pd.Series([r.revenue_currency for r in stored], dtype=object),
-        "rate_on": pd.Series([r.revenue_on for r in stored], dtype=object),
+        "revenue": pd.Series(columns["revenue"], dtype=object),
+        "revenue_currency": pd.Series(columns["revenue_currency"], dtype=object),
+        "rate_on": pd.Series(columns["revenue_on"], dtype=object),
     }
     for m in COUNTS:
-        data[m] = int_array(tuple(getattr(r, m) for r in stored))
+        data[m] = int_array(columns[m])
     for column in SINCE.values():
-        data[column] = pd.Series([getattr(r, column) for r in stored], dtype=object)
+        data[column] = pd.Series(columns[column], dtype=object)
     return pd.DataFrame(data)
 
 
