@@ -302,12 +302,7 @@ class _Counter:
     def __call__(self, part: PartPlan, planner: Planner) -> None:
         if part.snapshots:
             counts = plan_snapshots(self.session, part.snapshots)[0]
-            self.counts.created += counts.created
-            self.counts.updated += counts.updated
-            self.counts.unchanged += counts.unchanged
-            room = CHANGES_SHOWN - len(self.counts.changes)
-            if room > 0:
-                self.counts.changes += counts.changes[:room]
+            self.counts.add(counts, changes_up_to=CHANGES_SHOWN)
         # Snapshots of new posts are all new; a post and day twice in a part count once.
         planner.plan.snapshots_pending += len({(s.url_key, s.captured_on) for s in part.pending})
 
@@ -395,19 +390,16 @@ class _Writer:
         ]
         if len(inputs) > CHUNK:  # written in slices: a key twice, the later row wins
             inputs = list({item.key: item for item in inputs}.values())
-        unique = inputs  # write_snapshots settles a key twice within one slice
-        del inputs
-        for start in range(0, len(unique), CHUNK):
+        # (within one slice, write_snapshots settles a key twice itself)
+        for start in range(0, len(inputs), CHUNK):
             self.background.wait()
             counts = write_snapshots(
                 session,
-                unique[start : start + CHUNK],
+                inputs[start : start + CHUNK],
                 import_id=self.import_id,
                 background=self.background,
             )
-            self.counts.created += counts.created
-            self.counts.updated += counts.updated
-            self.counts.unchanged += counts.unchanged
+            self.counts.add(counts)
 
 
 def preview_summary(plan: ImportPlan, options: Options, campaign: Campaign) -> dict[str, Any]:

@@ -367,13 +367,18 @@ def _merge_pending(session: Session) -> None:
     stale: set[int] = session.info.setdefault(_STALE, set())
     rows = {name: [v for columns in pending for v in columns[name]] for name in _MERGED_COLUMNS}
     del pending
-    if stale & set(rows["campaign_id"]):
-        keep = [cid not in stale for cid in rows["campaign_id"]]
-        rows = {k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in rows.items()}
-    stale.update(merge_new(session.connection(), rows))
+    stale.update(merge_new(session.connection(), _without(rows, stale)))
 
 
-def merge_new(connection: Connection, rows: Mapping[str, Sequence[Any]]) -> set[int]:
+def _without(rows: dict[str, list[Any]], campaign_ids: set[int]) -> dict[str, list[Any]]:
+    """The rows (as columns) of the other campaigns."""
+    if not campaign_ids & set(rows["campaign_id"]):
+        return rows
+    keep = [cid not in campaign_ids for cid in rows["campaign_id"]]
+    return {k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in rows.items()}
+
+
+def merge_new(connection: Connection, rows: dict[str, list[Any]]) -> set[int]:
     """Move the rollups forward by newly inserted snapshot rows (Snapshot columns, in write
     order). Returns the campaigns left alone because a row lands before its scope's last
     capture day: they need `rebuild`."""
@@ -400,8 +405,7 @@ def merge_new(connection: Connection, rows: Mapping[str, Sequence[Any]]) -> set[
         if found is not None and on < found.last_captured_on:
             late.add(scope[0])
     if late:
-        keep = [cid not in late for cid in rows["campaign_id"]]
-        rows = {k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in rows.items()}
+        rows = _without(rows, late)
         touched = {s: f for s, f in touched.items() if s[0] not in late}
         if not rows["campaign_id"]:
             return late

@@ -25,6 +25,7 @@ from . import rollups
 from .background import BackgroundWrite
 
 SNAPSHOT_VALUE_COLUMNS = (*METRIC_KEYS, "revenue_currency")
+_METRIC_SET = frozenset(METRIC_KEYS)
 MONEY_PLACES = Decimal("0.0001")  # Snapshot.revenue is ExactDecimal(18, 4)
 Key = tuple[int, int | None, int | None, date, str]
 
@@ -46,15 +47,23 @@ class SnapshotInput(NamedTuple):
         return _key(self)
 
     def row(self) -> dict[str, Any]:
-        unknown = set(self.values) - set(METRIC_KEYS)
-        if unknown:
-            raise ValueError(f"unknown metric keys: {', '.join(sorted(unknown))}")
+        _check_metric_keys(self.values)
         row = {k: self.values.get(k) for k in METRIC_KEYS}
         if row["revenue"] is not None:
-            # Kept as stored (4 places, half to even), so the same file again compares equal.
-            row["revenue"] = Decimal(row["revenue"]).quantize(MONEY_PLACES)
+            row["revenue"] = _money(row["revenue"])
         row["revenue_currency"] = self.revenue_currency if row["revenue"] is not None else None
         return row
+
+
+def _check_metric_keys(keys: Iterable[str]) -> None:
+    unknown = set(keys) - _METRIC_SET
+    if unknown:
+        raise ValueError(f"unknown metric keys: {', '.join(sorted(unknown))}")
+
+
+def _money(value: Any) -> Decimal:
+    """Revenue kept as stored (4 places, half to even), so the same file again compares equal."""
+    return Decimal(value).quantize(MONEY_PLACES)
 
 
 # (campaign_id, participation_id, post_id, captured_on, source), picked in C.
@@ -67,6 +76,15 @@ class WriteCounts:
     updated: int = 0
     unchanged: int = 0
     changes: list[tuple[Key, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, other: WriteCounts, *, changes_up_to: int = 0) -> None:
+        """Add another batch's counts; keep its changes while fewer than `changes_up_to`."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        room = changes_up_to - len(self.changes)
+        if room > 0:
+            self.changes += other.changes[:room]
 
 
 def add_post(
@@ -134,9 +152,7 @@ def plan_snapshots(
     """
     inputs = list(inputs)
     by_key = dict(zip(map(_key, inputs), inputs, strict=True))  # a key twice: the later wins
-    unknown = set().union(*(item.values for item in inputs)) - _METRIC_SET
-    if unknown:
-        raise ValueError(f"unknown metric keys: {', '.join(sorted(unknown))}")
+    _check_metric_keys(set().union(*(item.values for item in inputs)))
     existing = _existing(session, list(by_key.values())) if by_key else {}
     counts = WriteCounts()
     created: list[SnapshotInput] = []
@@ -162,7 +178,6 @@ def plan_snapshots(
 
 
 Columns = dict[str, list[Any]]
-_METRIC_SET = frozenset(METRIC_KEYS)
 
 
 def _columns(items: Sequence[SnapshotInput], now: datetime) -> Columns:
@@ -183,10 +198,7 @@ def _columns(items: Sequence[SnapshotInput], now: datetime) -> Columns:
     if revenue.count(None) == n:
         columns["revenue_currency"] = [None] * n
     else:
-        # Kept as stored (4 places, half to even), so the same file again compares equal.
-        columns["revenue"] = [
-            None if r is None else Decimal(r).quantize(MONEY_PLACES) for r in revenue
-        ]
+        columns["revenue"] = [None if r is None else _money(r) for r in revenue]
         columns["revenue_currency"] = [
             None if r is None else i.revenue_currency for r, i in zip(revenue, items, strict=True)
         ]
@@ -253,7 +265,6 @@ def write_snapshots(
 # faster than the multi-row INSERTs SQLAlchemy sends), executemany of tuples on SQLite
 # (PERF.md: Core with dicts ~140k rows/s, raw executemany ~500k rows/s).
 BULK_FROM_ROWS = 1_000
-COPY_FROM_ROWS = BULK_FROM_ROWS
 _INSERT_COLUMNS = (
     "campaign_id",
     "participation_id",
@@ -291,25 +302,15 @@ def _copy_rows(connection: Connection, columns: Columns) -> Callable[[], None]:
     (it may run in a thread while the importer reads on: tracker/results/background.py).
     """
     names = _filled(columns)
-    dialect = connection.dialect
     text = [_copy_text(name, columns[name], connection) for name in names]
     data = "".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))).encode()
     del text
-    sql = f"COPY snapshot ({', '.join(names)}) FROM STDIN"
 
-    def send() -> None:
-        cursor = connection.connection.cursor()
-        try:
-            with cursor.copy(sql) as copy:
-                copy.write(data)
-        except dialect.loaded_dbapi.Error as exc:  # the same exceptions as any other write
-            raise DBAPIError.instance(
-                "COPY snapshot", None, exc, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from exc
-        finally:
-            cursor.close()
+    def copy(cursor: Any) -> None:
+        with cursor.copy(f"COPY snapshot ({', '.join(names)}) FROM STDIN") as stream:
+            stream.write(data)
 
-    return send
+    return _on_cursor(connection, "COPY snapshot", copy)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -335,17 +336,25 @@ def _executemany_rows(connection: Connection, columns: Columns) -> Callable[[], 
     SQLAlchemy stores them (each column type's own bind processor). The rows are made
     ready here; the returned call runs the insert."""
     names = _filled(columns)
-    dialect = connection.dialect
     rows = list(zip(*(_bound(connection, name, columns[name]) for name in names), strict=True))
     sql = f"INSERT INTO snapshot ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    return _on_cursor(connection, sql, lambda cursor: cursor.executemany(sql, rows))
+
+
+def _on_cursor(
+    connection: Connection, statement: str, run: Callable[[Any], None]
+) -> Callable[[], None]:
+    """The call that runs `run` on a cursor of the connection's own DBAPI connection, its
+    errors raised as SQLAlchemy's (the same exceptions as any other write)."""
+    dialect = connection.dialect
 
     def send() -> None:
         cursor = connection.connection.cursor()
         try:
-            cursor.executemany(sql, rows)
+            run(cursor)
         except dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(
-                sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect
+                statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect
             ) from exc
         finally:
             cursor.close()
