@@ -75,13 +75,16 @@ def roll(frame: pd.DataFrame) -> Rolled:
 
     if frame.empty:
         return Rolled([], {}, {})
-    keys = [
-        frame["campaign_id"].astype("int64").to_numpy(),
-        frame["participation_id"].fillna(-1).astype("int64").to_numpy(),
-        frame["post_id"].fillna(-1).astype("int64").to_numpy(),
-    ]
+    keys = _keys(frame)
     fresh = ~frame["base"].to_numpy(dtype=bool)
-    counts = frame[COUNTS].astype("Int64")
+    # Only the metrics some row carries: an export fills a few of the seventeen, and a
+    # metric no row carries is empty in the result and changes no day. This keeps the
+    # pandas temporaries (a few per row and metric) to the metrics there are.
+    active = [m for m in COUNTS if m in frame and frame[m].notna().any()]
+    if active:
+        counts = frame[active].astype("Int64")
+    else:  # still one column, so every scope has its row
+        counts = pd.DataFrame({COUNTS[0]: pd.array([None] * len(frame), dtype="Int64")})
     grouped = counts.groupby(keys, sort=False)
     latest = grouped.last()
     # Each carried value minus the scope's previous carried value: summed per day, the
@@ -95,7 +98,7 @@ def roll(frame: pd.DataFrame) -> Rolled:
     days: dict[tuple[int, date], dict[str, int]] = {}
     for (cid, on), values in zip(summed.index, summed.itertuples(index=False), strict=True):
         days[(int(cid), pd.Timestamp(on).date())] = {
-            m: int(v) for m, v in zip(COUNTS, values, strict=True) if not pd.isna(v)
+            m: int(v) for m, v in zip(counts.columns, values, strict=True) if not pd.isna(v)
         }
 
     last_day = pd.Series(day.to_numpy()).groupby(keys, sort=False).max()
@@ -103,7 +106,8 @@ def roll(frame: pd.DataFrame) -> Rolled:
     revenue_now, revenue_parts = _revenue(frame, keys, fresh, day)
 
     current = []
-    columns = [latest[m].tolist() for m in COUNTS]
+    empty = [None] * len(latest)
+    columns = [latest[m].tolist() if m in active else empty for m in COUNTS]
     last_days = last_day.reindex(latest.index).tolist()
     for i, (cid, pid, post) in enumerate(latest.index.tolist()):
         scope = (int(cid), None if pid == -1 else int(pid), None if post == -1 else int(post))
@@ -114,7 +118,8 @@ def roll(frame: pd.DataFrame) -> Rolled:
             "last_captured_on": pd.Timestamp(last_days[i]).date(),
         }
         for m, values in zip(COUNTS, columns, strict=True):
-            row[m] = None if pd.isna(values[i]) else int(values[i])
+            value = values[i]
+            row[m] = None if value is None or pd.isna(value) else int(value)
         amount, currency, rate_on = revenue_now.get(scope, (None, None, None))
         row.update(revenue=amount, revenue_currency=currency, revenue_on=rate_on)
         for m, column in SINCE.items():
@@ -145,6 +150,9 @@ def _since(
             for scope, value in zip(_scope_tuples(keys, base), stored, strict=True):
                 if value is not None and not pd.isna(value):
                     firsts[scope] = as_date(value)
+        if metric not in frame:
+            out[metric] = firsts
+            continue
         carried = fresh & frame[metric].notna().to_numpy()
         for scope, value in zip(_scope_tuples(keys, carried), day[carried], strict=True):
             on = value.date()
@@ -318,9 +326,6 @@ def _write(
         )
 
 
-_CURRENT_COLUMNS = [c.name for c in SnapshotCurrent.__table__.columns]
-
-
 def after_write(
     session: Session, inserted: Mapping[str, Sequence[Any]], changed: Iterable[int]
 ) -> None:
@@ -338,15 +343,14 @@ def after_write(
     stale.update(changed)
     if not inserted.get("campaign_id"):
         return
-    pending: list[Mapping[str, Sequence[Any]]] = session.info.setdefault(_PENDING, [])
-    pending.append({name: inserted[name] for name in _MERGED_COLUMNS})
-    if sum(len(columns["campaign_id"]) for columns in pending) >= MERGE_ROWS:
-        _merge_pending(session)
+    pending: _Pending = session.info.setdefault(_PENDING, _Pending())
+    pending.add(inserted)
+    if pending.rows >= MERGE_ROWS:
+        _make_ready(session, pending)
 
 
-# Rows waiting to be merged: one import part. Merging fewer, larger batches would rewrite
-# each post's current row less often, but `roll` holds ~1 KB of pandas temporaries per row:
-# at 200,000 rows a 1M-row import went past its 600 MB.
+# Rows waiting to be merged: one import part. A merge moves the touched scopes forward in
+# memory (`_Merged`); the rollup tables are written once, at `settle`.
 MERGE_ROWS = 50_000
 _MERGED_COLUMNS = (
     "campaign_id",
@@ -356,92 +360,208 @@ _MERGED_COLUMNS = (
     *kpi.METRIC_KEYS,
     "revenue_currency",
 )
+_SMALL = 1_000  # rows of a write kept as lists: a frame per form or API write costs more
+
+
+class _Pending:
+    """Written rows waiting to be merged (in write order), and what merges made of the
+    rows before them (`merged`), not written yet."""
+
+    def __init__(self) -> None:
+        self.frames: list[pd.DataFrame] = []
+        self.small: dict[str, list[Any]] = {name: [] for name in _MERGED_COLUMNS}
+        self.rows = 0
+        self.ready: pd.DataFrame | None = None  # taken rows, for `merge_ready`
+        self.merged = _Merged()
+
+    def add(self, inserted: Mapping[str, Sequence[Any]]) -> None:
+        n = len(inserted["campaign_id"])
+        self.rows += n
+        if n < _SMALL:
+            for name in _MERGED_COLUMNS:
+                self.small[name] += inserted[name]
+            if len(self.small["campaign_id"]) >= _SMALL:
+                self._compact()
+            return
+        self._compact()
+        self.frames.append(_rows_frame(inserted))
+
+    def _compact(self) -> None:
+        if self.small["campaign_id"]:
+            self.frames.append(_rows_frame(self.small))
+            self.small = {name: [] for name in _MERGED_COLUMNS}
+
+    def take(self) -> pd.DataFrame:
+        """Every waiting row, history order (capture day, then write order); none wait after."""
+        import pandas as pd
+
+        self._compact()
+        frames, self.frames, self.rows = self.frames, [], 0
+        whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        del frames
+        return whole.sort_values("captured_on", kind="stable", ignore_index=True)
+
+
+def merge_ready(session: Session) -> None:
+    """Roll the rows `after_write` made ready, in memory: no statement runs here, so the
+    caller may call it while its insert of those rows is still running (an import's part is
+    rolled while the database stores it)."""
+    pending: _Pending | None = session.info.get(_PENDING)
+    if pending is not None and pending.ready is not None:
+        fresh, pending.ready = pending.ready, None
+        stale: set[int] = session.info.setdefault(_STALE, set())
+        stale.update(pending.merged.add(fresh))
+
+
+def _make_ready(session: Session, pending: _Pending) -> None:
+    """Take the waiting rows for `merge_ready`, leaving out the campaigns gone stale (their
+    rebuild reads every row), and read what the merge needs from the database."""
+    merge_ready(session)  # the rows made ready before, if nobody rolled them
+    stale: set[int] = session.info.setdefault(_STALE, set())
+    fresh = pending.take()
+    if stale:
+        fresh = fresh[~fresh["campaign_id"].isin(list(stale))]
+    pending.merged.read(session.connection(), fresh)
+    pending.ready = fresh
 
 
 def _merge_pending(session: Session) -> None:
-    """Merge the rows `after_write` keeps waiting, leaving out the campaigns gone stale
-    meanwhile (their rebuild reads every row)."""
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
+    """Merge every row `after_write` keeps, and store what the merges made."""
+    pending: _Pending | None = session.info.pop(_PENDING, None)
+    if pending is None:
         return
-    stale: set[int] = session.info.setdefault(_STALE, set())
-    rows = {name: [v for columns in pending for v in columns[name]] for name in _MERGED_COLUMNS}
-    del pending
-    stale.update(merge_new(session.connection(), _without(rows, stale)))
+    session.info[_PENDING] = pending  # while merging: `merge_ready` finds it there
+    try:
+        if pending.rows:
+            _make_ready(session, pending)
+        merge_ready(session)
+    finally:
+        session.info.pop(_PENDING, None)
+    pending.merged.write(session.connection(), session.info.setdefault(_STALE, set()))
 
 
-def _without(rows: dict[str, list[Any]], campaign_ids: set[int]) -> dict[str, list[Any]]:
-    """The rows (as columns) of the other campaigns."""
-    if not campaign_ids & set(rows["campaign_id"]):
-        return rows
-    keep = [cid not in campaign_ids for cid in rows["campaign_id"]]
-    return {k: [v for v, kept in zip(vs, keep, strict=True) if kept] for k, vs in rows.items()}
-
-
-def merge_new(connection: Connection, rows: dict[str, list[Any]]) -> set[int]:
-    """Move the rollups forward by newly inserted snapshot rows (Snapshot columns, in write
-    order). Returns the campaigns left alone because a row lands before its scope's last
-    capture day: they need `rebuild`."""
-    import pandas as pd
-
-    if not rows or not rows.get("campaign_id"):
-        return set()
-    _lock(connection, set(rows["campaign_id"]))
-    table = SnapshotCurrent.__table__
-    by_scope = {
-        (r.campaign_id, r.participation_id, r.post_id): r for r in _stored(connection, rows)
-    }
-    late: set[int] = set()
-    touched: dict[ScopeKey, Any] = {}
-    for scope, on in zip(
-        zip(rows["campaign_id"], rows["participation_id"], rows["post_id"], strict=True),
-        rows["captured_on"],
-        strict=True,
-    ):
-        if scope in touched:
-            found = touched[scope]
-        else:
-            found = touched[scope] = by_scope.get(scope)
-        if found is not None and on < found.last_captured_on:
-            late.add(scope[0])
-    if late:
-        rows = _without(rows, late)
-        touched = {s: f for s, f in touched.items() if s[0] not in late}
-        if not rows["campaign_id"]:
-            return late
-    base = [found for found in touched.values() if found is not None]
-    fresh = _rows_frame(rows)
-    rolled = roll(pd.concat([_base_frame(base), fresh], ignore_index=True) if base else fresh)
-
-    ids = [found.id for found in base]
-    for start in range(0, len(ids), 500):
-        connection.execute(delete(table).where(table.c.id.in_(ids[start : start + 500])))
-    _write(connection, rolled, _take_stored_days(connection, rolled))
+def merge_new(connection: Connection, fresh: pd.DataFrame) -> set[int]:
+    """Move the rollups forward by newly inserted snapshot rows (`_rows_frame`, history
+    order) and store them. Returns the campaigns left alone because a row lands before its
+    scope's last capture day: they need `rebuild`."""
+    merged = _Merged()
+    merged.read(connection, fresh)
+    late = merged.add(fresh)
+    merged.write(connection, late)
     return late
 
 
-def _stored(connection: Connection, rows: Mapping[str, Sequence[Any]]) -> list[Any]:
-    """The stored current rows of the scopes `rows` touch: by post (an import's batch covers
-    a slice of a campaign's posts), and the few participation and campaign scopes."""
-    table = SnapshotCurrent.__table__
-    posts = sorted(set(rows["post_id"]) - {None})
-    found = []
-    for start in range(0, len(posts), 500):
-        found += connection.execute(
-            select(table).where(table.c.post_id.in_(posts[start : start + 500]))
-        ).all()
-    wider = sorted(
-        {
-            cid
-            for cid, post in zip(rows["campaign_id"], rows["post_id"], strict=True)
-            if post is None
-        }
-    )
-    if wider:
-        found += connection.execute(
-            select(table).where(table.c.campaign_id.in_(wider), table.c.post_id.is_(None))
-        ).all()
-    return found
+class _Merged:
+    """The rollups of the scopes that merges moved forward, kept in memory until `write`.
+
+    An import's parts each touch most of the campaign's posts: storing each part's merge
+    would rewrite every post's current row once per part. Here each stored row is read
+    once, moved forward part after part, and written once.
+    """
+
+    def __init__(self) -> None:
+        self.current: dict[ScopeKey, dict[str, Any]] = {}  # scope → SnapshotCurrent row
+        self.stored_ids: dict[ScopeKey, int] = {}  # the stored rows `current` replaces
+        self.read_posts: set[int] = set()  # post scopes whose stored row was looked up
+        self.read_campaigns: set[int] = set()  # the same for participation and campaign scopes
+        self.days: dict[tuple[int, date], dict[str, int]] = {}
+        self.revenue: dict[tuple[int, date, str, date], Decimal] = defaultdict(Decimal)
+
+    def add(self, fresh: pd.DataFrame) -> set[int]:
+        """Merge `fresh` (after `read`); return the campaigns it cannot move forward (a late
+        row). Runs no statement."""
+        import pandas as pd
+
+        if fresh.empty:
+            return set()
+        keys = _keys(fresh)
+        first_days = pd.Series(fresh["captured_on"].to_numpy()).groupby(keys, sort=False).min()
+        late: set[int] = set()
+        base = []
+        for (cid, pid, post), first in zip(
+            first_days.index.tolist(), first_days.tolist(), strict=True
+        ):
+            found = self.current.get(
+                (cid, None if pid == -1 else pid, None if post == -1 else post)
+            )
+            if found is not None:
+                base.append(found)
+                if first.date() < found["last_captured_on"]:
+                    late.add(cid)
+        if late:
+            self.forget(late)
+            fresh = fresh[~fresh["campaign_id"].isin(list(late))]
+            base = [found for found in base if found["campaign_id"] not in late]
+            if fresh.empty:
+                return late
+        rolled = roll(pd.concat([_base_frame(base), fresh], ignore_index=True) if base else fresh)
+        del fresh, base
+        for row in rolled.current:
+            self.current[(row["campaign_id"], row["participation_id"], row["post_id"])] = row
+        for key, changes in rolled.days.items():
+            total = self.days.setdefault(key, {})
+            for metric, change in changes.items():
+                total[metric] = total.get(metric, 0) + change
+        for key, amount in rolled.revenue.items():
+            self.revenue[key] += amount
+        return late
+
+    def forget(self, campaign_ids: set[int]) -> None:
+        """Drop what was merged of these campaigns (they are rebuilt from their history)."""
+        self.current = {s: r for s, r in self.current.items() if s[0] not in campaign_ids}
+        self.stored_ids = {s: i for s, i in self.stored_ids.items() if s[0] not in campaign_ids}
+        self.days = {k: v for k, v in self.days.items() if k[0] not in campaign_ids}
+        for key in [k for k in self.revenue if k[0] in campaign_ids]:
+            del self.revenue[key]
+
+    def write(self, connection: Connection, skip: set[int]) -> None:
+        """Store the merged rows, but those of `skip` (the campaigns to rebuild)."""
+        if skip:
+            self.forget(skip)
+        table = SnapshotCurrent.__table__
+        ids = list(self.stored_ids.values())
+        for start in range(0, len(ids), 500):
+            connection.execute(delete(table).where(table.c.id.in_(ids[start : start + 500])))
+        rolled = Rolled(list(self.current.values()), self.days, dict(self.revenue))
+        _write(connection, rolled, _take_stored_days(connection, rolled))
+
+    def read(self, connection: Connection, fresh: pd.DataFrame) -> None:
+        """Lock the campaigns `fresh` touches and bring the stored current rows of its
+        scopes that no merge read yet: by post (an import's part covers a slice of a
+        campaign's posts), and the few participation and campaign scopes of a campaign."""
+        if fresh.empty:
+            return
+        _lock(connection, set(fresh["campaign_id"].unique().tolist()))
+        table = SnapshotCurrent.__table__
+        post_ids = fresh["post_id"]
+        posts = sorted({int(p) for p in post_ids.dropna().unique().tolist()} - self.read_posts)
+        found = []
+        for start in range(0, len(posts), 500):
+            found += connection.execute(
+                select(table).where(table.c.post_id.in_(posts[start : start + 500]))
+            ).all()
+        wider = fresh["campaign_id"][post_ids.isna()].unique().tolist()
+        wider = sorted({int(c) for c in wider} - self.read_campaigns)
+        if wider:
+            found += connection.execute(
+                select(table).where(table.c.campaign_id.in_(wider), table.c.post_id.is_(None))
+            ).all()
+        self.read_posts.update(posts)
+        self.read_campaigns.update(wider)
+        for row in found:
+            stored = row._asdict()
+            scope = (row.campaign_id, row.participation_id, row.post_id)
+            self.stored_ids[scope] = stored.pop("id")
+            self.current[scope] = stored
+
+
+def _keys(frame: pd.DataFrame) -> list[np.ndarray]:
+    """Each row's scope as three integer arrays (-1 for no participation or post)."""
+    return [
+        frame["campaign_id"].astype("int64").to_numpy(),
+        frame["participation_id"].fillna(-1).astype("int64").to_numpy(),
+        frame["post_id"].fillna(-1).astype("int64").to_numpy(),
+    ]
 
 
 def _take_stored_days(
@@ -475,38 +595,44 @@ def _take_stored_days(
     return stored
 
 
-def _base_frame(stored: Sequence[Any]) -> pd.DataFrame:
-    """Stored current rows (of `select(SnapshotCurrent)`) as the base rows of `roll`."""
+def _base_frame(stored: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Current rows (SnapshotCurrent columns) as the base rows of `roll`."""
     import pandas as pd
 
-    columns = dict(zip(_CURRENT_COLUMNS, zip(*stored, strict=True), strict=True))
+    def column(name: str) -> tuple[Any, ...]:
+        return tuple(row[name] for row in stored)
+
     data: dict[str, Any] = {
-        "campaign_id": list(columns["campaign_id"]),
-        "participation_id": int_array(columns["participation_id"]),
-        "post_id": int_array(columns["post_id"]),
-        "captured_on": pd.to_datetime(pd.Series(columns["last_captured_on"], dtype=object)),
+        "campaign_id": list(column("campaign_id")),
+        "participation_id": int_array(column("participation_id")),
+        "post_id": int_array(column("post_id")),
+        "captured_on": pd.to_datetime(pd.Series(column("last_captured_on"), dtype=object)),
         "base": True,
-        "revenue": pd.Series(columns["revenue"], dtype=object),
-        "revenue_currency": pd.Series(columns["revenue_currency"], dtype=object),
-        "rate_on": pd.Series(columns["revenue_on"], dtype=object),
+        "revenue": pd.Series(column("revenue"), dtype=object),
+        "revenue_currency": pd.Series(column("revenue_currency"), dtype=object),
+        "rate_on": pd.Series(column("revenue_on"), dtype=object),
     }
     for m in COUNTS:
-        data[m] = int_array(columns[m])
-    for column in SINCE.values():
-        data[column] = pd.Series(columns[column], dtype=object)
+        values = column(m)
+        if values.count(None) != len(values):
+            data[m] = int_array(values)
+    for name in SINCE.values():
+        data[name] = pd.Series(column(name), dtype=object)
     return pd.DataFrame(data)
 
 
 def _rows_frame(rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """Written rows as a compact frame, in write order; a metric no row carries is left out
+    (`roll` reads it as empty)."""
+    import numpy as np
     import pandas as pd
 
-    days = rows["captured_on"]
-    as_stamp = {on: pd.Timestamp(on) for on in set(days)}  # a few days, many rows
+    codes, days = pd.factorize(pd.Series(rows["captured_on"], dtype=object))  # a few days
     data: dict[str, Any] = {
-        "campaign_id": rows["campaign_id"],
+        "campaign_id": np.asarray(rows["campaign_id"], dtype=np.int64),
         "participation_id": int_array(tuple(rows["participation_id"])),
         "post_id": int_array(tuple(rows["post_id"])),
-        "captured_on": pd.to_datetime(pd.Series([as_stamp[on] for on in days])),
+        "captured_on": pd.to_datetime(pd.Series(days, dtype=object)).to_numpy()[codes],
         "base": False,
         "revenue": pd.Series(rows["revenue"], dtype=object),
         "revenue_currency": pd.Series(rows["revenue_currency"], dtype=object),
@@ -514,11 +640,12 @@ def _rows_frame(rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
     # A new row's revenue is converted at its own capture day (`roll` reads `rate_on` of base
     # rows only): left empty, it stays an object column like the stored rows' dates, and
     # joining the two frames converts nothing.
-    data["rate_on"] = pd.Series([None] * len(days), dtype=object)
+    data["rate_on"] = pd.Series([None] * len(codes), dtype=object)
     for m in COUNTS:
-        data[m] = int_array(tuple(rows[m]))
-    # History order: capture day, then write order (the same recorded_at, ascending ids).
-    return pd.DataFrame(data).sort_values("captured_on", kind="stable")
+        values = tuple(rows[m])
+        if values.count(None) != len(values):
+            data[m] = int_array(values)
+    return pd.DataFrame(data)
 
 
 # ---------------------------------------------------------------------------- ORM changes
