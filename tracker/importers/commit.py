@@ -115,10 +115,11 @@ def prepare(
     if options.as_of is None:
         # The same file again, dated as the first time, changes nothing (KPI.md).
         options.as_of = (earlier.captured_on if earlier else None) or today_for(campaign)
+    survey = None
     if defer:
         summary: dict[str, Any] = {"state": PREVIEWING, "as_of": _iso(options.as_of)}
     else:
-        summary = _preview(session, campaign, data, filename, options, progress)
+        summary, survey = _preview(session, campaign, data, filename, options, progress)
     batch = ImportBatch(
         campaign_id=campaign.id,
         user_id=user_id,
@@ -132,7 +133,7 @@ def prepare(
     )
     session.add(batch)
     session.flush()
-    session.add(ImportFile(import_id=batch.id, content=data))
+    session.add(ImportFile(import_id=batch.id, content=data, survey=_json(survey)))
     if earlier is not None:
         summary["same_file"] = {
             "id": earlier.id,
@@ -153,8 +154,9 @@ def replan(
     campaign = session.get(Campaign, batch.campaign_id)
     options.as_of = options.as_of or batch.captured_on or today_for(campaign)
     data = _content(session, batch.id)
-    summary = _preview(session, campaign, data, batch.filename, options, progress)
+    summary, survey = _preview(session, campaign, data, batch.filename, options, progress)
     del data
+    _keep_survey(session, batch.id, survey)
     previous = json.loads(batch.summary or "{}")
     if previous.get("same_file"):
         summary["same_file"] = previous["same_file"]
@@ -178,12 +180,30 @@ def defer_replan(session: Session, batch: ImportBatch, options: Options) -> Impo
     summary = {"state": PREVIEWING, "as_of": _iso(options.as_of)}
     if previous.get("same_file"):
         summary["same_file"] = previous["same_file"]
+    _keep_survey(session, batch.id, None)  # the job's preview keeps its own
     batch.captured_on = options.as_of
     batch.options = options.to_json()
     batch.summary = json.dumps(summary)
     session.add(batch)
     session.flush()
     return batch
+
+
+def _json(survey: dict | None) -> str | None:
+    return json.dumps(survey) if survey else None
+
+
+def _keep_survey(session: Session, batch_id: int, survey: dict | None) -> None:
+    files = ImportFile.__table__
+    session.execute(update(files).where(files.c.import_id == batch_id).values(survey=_json(survey)))
+
+
+def _survey(session: Session, batch_id: int) -> dict | None:
+    files = ImportFile.__table__
+    stored = session.execute(
+        select(files.c.survey).where(files.c.import_id == batch_id)
+    ).scalar_one_or_none()
+    return json.loads(stored) if stored else None
 
 
 def _content(session: Session, batch_id: int) -> bytes:
@@ -221,19 +241,17 @@ def _preview(
     filename: str,
     options: Options,
     progress: Progress | None,
-) -> dict[str, Any]:
-    """What importing the file would do, as the preview page shows it; nothing is written."""
+) -> tuple[dict[str, Any], dict | None]:
+    """What importing the file would do, as the preview page shows it, and what its first
+    pass learned (for the commit); nothing is written."""
     try:
         counter = _Counter(session)
         plan = _run(session, campaign, data, filename, options, options.format, counter, progress)
     except AmbiguousFormat as exc:
-        return {
-            "state": "choose_format",
-            "candidates": exc.candidates,
-            "as_of": _iso(options.as_of),
-        }
+        summary = {"state": "choose_format", "candidates": exc.candidates}
+        return summary | {"as_of": _iso(options.as_of)}, None
     plan.snapshot_counts = counter.counts
-    return preview_summary(plan, options, campaign)
+    return preview_summary(plan, options, campaign), plan.survey
 
 
 def _run(
@@ -245,6 +263,7 @@ def _run(
     format: str | None,
     sink: _Counter | _Writer,
     progress: Progress | None,
+    surveyed: dict | None = None,
 ) -> ImportPlan:
     """Read the file part by part: parse, match, then hand each part's plan to ``sink``
     (the commit's writer or the preview's counter); report progress in rows.
@@ -259,9 +278,11 @@ def _run(
         format,
         chunk_rows=CHUNK,
         resolve_handle=handle_resolver(lookups, options),
+        surveyed=surveyed,
     )
     held = HeldBack(stream.repeated_rows, CHUNK)
     planner = Planner(lookups, options, stream.format, repeated=stream.repeated, held=held)
+    planner.plan.survey = stream.survey
     total = max(stream.rows, 1)
     done = 0
     report(0, total)
@@ -300,9 +321,10 @@ class _Counter:
         pass
 
     def __call__(self, part: PartPlan, planner: Planner) -> None:
-        if part.snapshots:
-            counts = plan_snapshots(self.session, part.snapshots)[0]
-            self.counts.add(counts, changes_up_to=CHANGES_SHOWN)
+        for snapshots in (part.snapshots, part.columns):
+            if snapshots:
+                counts = plan_snapshots(self.session, snapshots)[0]
+                self.counts.add(counts, changes_up_to=CHANGES_SHOWN)
         # Snapshots of new posts are all new; a post and day twice in a part count once.
         planner.plan.snapshots_pending += len({(s.url_key, s.captured_on) for s in part.pending})
 
@@ -376,6 +398,13 @@ class _Writer:
             )
         session.flush()
         # Last: the snapshot insert may go on in the background (nothing follows it here).
+        if part.columns:
+            self.background.wait()
+            self.counts.add(
+                write_snapshots(
+                    session, part.columns, import_id=self.import_id, background=self.background
+                )
+            )
         inputs = part.snapshots + [
             SnapshotInput(
                 campaign_id=campaign_id,
@@ -514,7 +543,10 @@ def commit_import(
     options.as_of = options.as_of or batch.captured_on or today_for(campaign)
     writer = _Writer(session, batch_id)
     data = _content(session, batch_id)
-    plan = _run(session, campaign, data, batch.filename, options, batch.format, writer, progress)
+    surveyed = _survey(session, batch_id)
+    plan = _run(
+        session, campaign, data, batch.filename, options, batch.format, writer, progress, surveyed
+    )
     del data
     plan.snapshot_counts = writer.counts
     counts = {

@@ -15,13 +15,15 @@ later row, then each part is parsed on its own.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from typing import TypeVar
 
-from ..kpi import METRIC_KEYS
+from ..kpi import COUNT_KEYS, METRIC_KEYS
 from . import dates
 from .columns import ColumnReader, Columns, refusal
 from .model import (
@@ -29,6 +31,7 @@ from .model import (
     PARTICIPATION,
     PLATFORMS,
     ParseResult,
+    PostColumns,
     PostRecord,
     Record,
     ScopeRecord,
@@ -97,16 +100,33 @@ HandleResolver = Callable[[str, str], int | None]
 T = TypeVar("T")
 
 
+# Identities are hashes of integers only: the same in every process (a string's hash() is
+# not), so the preview's first pass can be kept for the commit (``Survey.stored``).
+
+
+@lru_cache(maxsize=65_536)
+def _number(text: str) -> int:
+    """A string as a stable 64-bit number."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _day_number(day: date | None) -> int:
+    return -1 if day is None else day.toordinal()
+
+
 def post_identity(url_key: str, day: date | None) -> int:
-    return hash(("p", url_key, day))
+    return hash((0, _number(url_key), _day_number(day)))
 
 
 def participation_identity(participation_id: int, day: date | None) -> int:
-    return hash(("h", participation_id, day))
+    return hash((1, participation_id, _day_number(day)))
 
 
 def campaign_identity(day: date | None) -> int:
-    return hash(("c", day))
+    return hash((2, _day_number(day)))
+
+
+STORED_REPEATS = 10_000  # a survey with more repeated identities is not kept
 
 
 class Survey:
@@ -125,8 +145,41 @@ class Survey:
         self.sheets: list[Sheet] = []  # each table's first part, without rows
         self.rows = 0
         self._identities: list = []
+        self._repeated: tuple[frozenset[int], int] | None = None
+        self._decided: list[bool | None] | None = None  # each table's separator, once stored
         self._days: dict[str, date | None] = {}
         self._handles: dict[tuple[str, str], int | tuple[str, str] | None] = {}
+        # Participation rows depend on the database (a handle resolved or not), not on the
+        # file alone: a survey of a file that has any is not kept for the commit.
+        self._file_only = True
+
+    def stored(self) -> dict | None:
+        """What this pass learned, to keep with the upload: the commit of the same bytes,
+        with the same choices, then reads the file once instead of twice. None when it
+        cannot be kept (participation rows, or too many repeated keys)."""
+        repeated, repeated_rows = self.repeated()
+        if not self._file_only or len(repeated) > STORED_REPEATS:
+            return None
+        return {
+            "python": list(sys.version_info[:2]),  # hash() of integer tuples, per version
+            "reads": [table is not None for table in self.tables],
+            "decimal_comma": [self.decimal_comma(i) for i in range(len(self.tables))],
+            "rows": self.rows,
+            "repeated": sorted(repeated),
+            "repeated_rows": repeated_rows,
+        }
+
+    @classmethod
+    def restore(cls, stored: dict | None) -> Survey | None:
+        """The survey `stored` kept, or None when it cannot serve (another Python)."""
+        if not stored or stored.get("python") != list(sys.version_info[:2]):
+            return None
+        survey = cls()
+        survey.tables = [{} if reads else None for reads in stored["reads"]]
+        survey.rows = stored["rows"]
+        survey._decided = stored["decimal_comma"]
+        survey._repeated = (frozenset(stored["repeated"]), stored["repeated_rows"])
+        return survey
 
     def feed(self, sheet: Sheet) -> None:
         if sheet.part == 0:
@@ -146,6 +199,8 @@ class Survey:
 
     def decimal_comma(self, table: int) -> bool | None:
         """The decimal separator of table ``table`` (0-based, in reading order)."""
+        if self._decided is not None:
+            return self._decided[table]
         hints = self.tables[table] or {}
         return decide_decimal_comma(
             (hint for key in METRIC_KEYS for hint in hints.get(key, ())), sample=DECIMAL_SAMPLE
@@ -155,13 +210,15 @@ class Survey:
         """Identities found on more than one row, and how many rows have them."""
         import numpy as np
 
-        if not self._identities:
-            return frozenset(), 0
-        everything = np.concatenate(self._identities)
-        self._identities = []
-        values, counts = np.unique(everything, return_counts=True)
-        twice = counts > 1
-        return frozenset(values[twice].tolist()), int(counts[twice].sum())
+        if self._repeated is None:
+            if not self._identities:
+                return frozenset(), 0
+            everything = np.concatenate(self._identities)
+            self._identities = []
+            values, counts = np.unique(everything, return_counts=True)
+            twice = counts > 1
+            self._repeated = (frozenset(values[twice].tolist()), int(counts[twice].sum()))
+        return self._repeated
 
     def _identify(self, sheet: Sheet, found: dict[str, int]) -> None:
         import numpy as np
@@ -180,7 +237,9 @@ class Survey:
         handles = cells("handle") if "handle" in found and "platform" in found else None
         platforms = cells("platform") if handles is not None else None
         if scopes is None and handles is None:  # post rows only: post_identity, inlined
-            out = [hash(("p", key_of[u], day_of[t])) for u, t in zip(urls, texts, strict=True)]
+            number = {url: _number(key) for url, key in key_of.items()}
+            ordinal = {text: _day_number(day) for text, day in day_of.items()}
+            out = [hash((0, number[u], ordinal[t])) for u, t in zip(urls, texts, strict=True)]
         else:
             out = []
             for i, (url, text) in enumerate(zip(urls, texts, strict=True)):
@@ -190,6 +249,7 @@ class Survey:
                 elif url or handles is None or not (handles[i] and platforms[i]):
                     out.append(post_identity(key_of[url], day))
                 else:
+                    self._file_only = False
                     out.append(self._participation(platforms[i], handles[i], day))
         self._identities.append(np.fromiter(out, dtype=np.int64, count=len(out)))
 
@@ -253,7 +313,14 @@ class _Parts:
             if self.survey.tables[self.table] is None:
                 continue
             result = ParseResult(NAME)
-            _parse_sheet(sheet, result, decimal_comma=self.survey.decimal_comma(self.table))
+            decimal_comma = self.survey.decimal_comma(self.table)
+            found = COLUMNS.find(sheet.header)
+            result.columns = _post_columns(sheet, found, decimal_comma)
+            if result.columns is None:
+                _parse_sheet(sheet, result, decimal_comma=decimal_comma)
+            else:
+                result.warnings += _ignored(sheet, found)
+                result.rows_read = len(result.columns)
             return result
         raise StopIteration
 
@@ -324,11 +391,55 @@ def _link_key(url: str) -> str | None:
     return link.url_key if link is not None else None
 
 
+# The columns of a part that `_post_columns` reads as columns.
+_COLUMNS_PATH = frozenset(("post_url", "captured_on", *COUNT_KEYS))
+
+
+def _post_columns(
+    sheet: Sheet, found: dict[str, int], decimal_comma: bool | None
+) -> PostColumns | None:
+    """The part as columns, when it is the bulk case: post links, capture days and counts
+    only, every cell valid. Anything else (another column, a bad or missing cell) returns
+    None, and the part is read row by row, which says what is wrong where."""
+    if "post_url" not in found or not set(found) <= _COLUMNS_PATH:
+        return None
+    reader = ColumnReader(sheet, found, decimal_comma)
+    urls = reader.text("post_url") or []
+    links = {}
+    for url in set(urls):
+        link = _cached_link(url) if url else None
+        if link is None or link.platform not in PLATFORMS:
+            return None
+        links[url] = link
+    texts = reader.text("captured_on") or []
+    day_of = {}
+    for text in set(texts):
+        try:
+            day_of[text] = _iso_date(text)
+        except ValueError:
+            return None
+        if day_of[text] is None:
+            return None
+    metrics: dict[str, list[int | None]] = {}
+    for key in COUNT_KEYS:
+        if key in found:
+            values = reader.counts(key)
+            if reader.errors:
+                return None
+            metrics[key] = values  # type: ignore[assignment]
+    days = list(map(day_of.__getitem__, texts))
+    return PostColumns(urls, links, days, metrics, sheet.row_numbers)
+
+
+def _ignored(sheet: Sheet, found: dict[str, int]) -> list[str]:
+    """The note on columns the format does not read (once, with the table's first part)."""
+    ignored = [h for i, h in enumerate(sheet.header) if h and i not in found.values()]
+    return [f"Ignored columns: {', '.join(ignored)}."] if ignored and sheet.part == 0 else []
+
+
 def _parse_sheet(sheet: Sheet, result: ParseResult, decimal_comma: object = _KEEP) -> None:
     found = COLUMNS.find(sheet.header)
-    ignored = [h for i, h in enumerate(sheet.header) if h and i not in found.values()]
-    if ignored and sheet.part == 0:
-        result.warnings.append(f"Ignored columns: {', '.join(ignored)}.")
+    result.warnings += _ignored(sheet, found)
     reader = ColumnReader(sheet, found)
     if decimal_comma is _KEEP:
         reader.infer_decimal_comma(METRIC_KEYS)

@@ -41,7 +41,7 @@ from flask_babel import gettext
 from sqlmodel import Session, select
 
 from ..models import Post
-from ..results.service import SnapshotInput, WriteCounts
+from ..results.service import SnapshotColumns, SnapshotInput, WriteCounts
 from .errors import RowError
 from .generic import campaign_identity, participation_identity, post_identity
 from .lookups import Lookups
@@ -53,6 +53,7 @@ from .model import (
     UTM,
     OrderRecord,
     ParseResult,
+    PostColumns,
     PostRecord,
     ScopeRecord,
 )
@@ -175,6 +176,9 @@ class PartPlan:
     rows: int = 0
     new_posts: list[NewPost] = field(default_factory=list)  # first seen in this part
     snapshots: list[SnapshotInput] = field(default_factory=list)
+    # The snapshots of a part read as columns (the tracker's CSV in bulk): none of their
+    # keys is in `snapshots`, so the two are written apart.
+    columns: SnapshotColumns | None = None
     pending: list[PendingSnapshot] = field(default_factory=list)
     conversions: list[dict[str, Any]] = field(default_factory=list)
     new_costs: list[dict[str, Any]] = field(default_factory=list)
@@ -210,6 +214,8 @@ class ImportPlan:
     ignored_ad_metrics: bool = False
     # What the snapshots would do to the database (the preview), or did (the commit).
     snapshot_counts: WriteCounts | None = None
+    # What the first pass over the file learned, to keep with the upload (ParseStream.survey).
+    survey: dict | None = None
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < WARNINGS_KEPT:
@@ -373,7 +379,9 @@ class Planner:
         for error in result.row_errors:
             plan.reject(error)
         records = result.records
-        if records and all(type(r) is PostRecord for r in records):
+        if result.columns is not None:
+            self.post_columns(result.columns)
+        elif records and all(type(r) is PostRecord for r in records):
             self.posts(records)
         else:
             self.posts([r for r in records if isinstance(r, PostRecord)])
@@ -500,6 +508,45 @@ class Planner:
                 if participation_id is None:
                     continue
             self._new_post(record, participation_id)
+
+    def post_columns(self, rows: PostColumns) -> None:
+        """`posts` for a part read as columns: the rows of known posts become the part's
+        snapshot columns, a lookup per distinct link and none per row. The rows of other
+        links (new posts, unknown ones) go through `posts`, as do all rows of a file whose
+        keys repeat across parts (they are held back one by one)."""
+        if self.repeated:
+            self.posts(rows.records())
+            return
+        find = self.lk.posts.get
+        post_of = {url: find(link.url_key) for url, link in rows.links.items()}
+        urls = rows.url
+        known: list[int] | None = None
+        if None in post_of.values():
+            others = [i for i, url in enumerate(urls) if post_of[url] is None]
+            self.posts(rows.records(others))
+            known = [i for i, url in enumerate(urls) if post_of[url] is not None]
+        metrics = rows.metrics
+        if not metrics or known == []:
+            return
+        if any(None in values for values in metrics.values()):  # a row without any metric
+            carried = [
+                i
+                for i, row in enumerate(zip(*metrics.values(), strict=True))
+                if row.count(None) < len(row)
+            ]
+            known = carried if known is None else sorted(set(known) & set(carried))
+        found = [post_of[url] for url in urls]
+        n = len(urls)
+        block = SnapshotColumns(
+            [self.campaign.id] * n,
+            [f and f[1] for f in found],
+            [f and f[0] for f in found],
+            rows.captured_on,
+            [self.source] * n,
+            dict(metrics),
+            [None] * n,
+        )
+        self.part.columns = block if known is None else block.take(known)
 
     def _unknown_post(self, record: PostRecord) -> int | None:
         if record.handle:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ..kpi import METRIC_KEYS, MONEY_KEYS
 from .errors import RowError
+from .urls import PostLink
 
 Metric = int | Decimal
 PLATFORMS = ("tiktok", "instagram", "youtube")
@@ -121,6 +122,45 @@ def promo_codes(cell: str) -> list[str]:
     return list(dict.fromkeys(code for code in codes if code))
 
 
+@dataclass(slots=True)
+class PostColumns:
+    """Rows of post snapshots as columns: a part of the tracker's CSV that holds nothing
+    but post links, capture days and counts, every cell valid (``generic.parse_parts``).
+
+    A million-row file is mostly such parts; they go to the database as columns, without
+    a record per row. ``links`` reads each distinct URL once.
+    """
+
+    url: list[str]
+    links: dict[str, PostLink]
+    captured_on: list[date]
+    metrics: dict[str, list[int | None]]  # count key → one value per row (None: empty cell)
+    source_row: list[int]
+
+    def __len__(self) -> int:
+        return len(self.url)
+
+    def records(self, rows: Iterable[int] | None = None) -> list[PostRecord]:
+        """The same rows as records (all, or these positions), for the row-by-row path."""
+        positions = range(len(self.url)) if rows is None else rows
+        out = []
+        for i in positions:
+            link = self.links[self.url[i]]
+            metrics = {k: v[i] for k, v in self.metrics.items() if v[i] is not None}
+            out.append(
+                PostRecord(
+                    link.platform,
+                    self.url[i],
+                    link.url_key,
+                    handle=link.handle,
+                    captured_on=self.captured_on[i],
+                    metrics=metrics,
+                    source_row=self.source_row[i],
+                )
+            )
+        return out
+
+
 Record = PostRecord | ScopeRecord | OrderRecord
 
 
@@ -134,6 +174,8 @@ class ParseResult:
 
     format: str
     records: list[Record] = field(default_factory=list)
+    # A part of the tracker's CSV read as columns instead of records (parse_parts only).
+    columns: PostColumns | None = None
     row_errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0

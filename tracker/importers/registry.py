@@ -121,6 +121,8 @@ class ParseStream:
     period_start: date | None = None
     period_end: date | None = None
     revenue_currency: str | None = None
+    # What the first pass over the tracker's CSV learned, to keep with the upload (or None).
+    survey: dict | None = None
     _currencies: set[str] = field(default_factory=set)
 
     def parts(self) -> Iterator[ParseResult]:
@@ -132,9 +134,11 @@ class ParseStream:
             self.period_start, self.period_end = result.period_start, result.period_end
             self.revenue_currency = result.revenue_currency
             return result
-        # The tracker's CSV: post and scope records only.
+        # The tracker's CSV: post and scope records, or post columns.
         self._currencies.update(r.currency for r in result.records if r.currency)
         days = [r.captured_on for r in result.records if r.captured_on]
+        if result.columns is not None:
+            days = result.columns.captured_on
         if days:
             self._widen(min(days))
             self._widen(max(days))
@@ -155,34 +159,43 @@ def open_stream(
     *,
     chunk_rows: int,
     resolve_handle: generic.HandleResolver | None = None,
+    surveyed: dict | None = None,
 ) -> ParseStream:
     """Recognise an upload and get ready to parse it in parts of at most ``chunk_rows`` rows.
 
     The same refusals as ``parse_file`` (ImportRefused, AmbiguousFormat). A file in the
-    tracker's CSV is read twice: once here (``generic.Survey``), then part by part.
-    ``resolve_handle`` maps (platform, handle) to a participation the way matching will.
+    tracker's CSV is read twice: once here (``generic.Survey``), then part by part; once
+    only when ``surveyed`` holds what an earlier first pass over the same bytes kept
+    (``ParseStream.survey``). ``resolve_handle`` maps (platform, handle) to a participation
+    the way matching will.
     """
     if format is not None and format not in _BY_NAME:
         raise ImportRefused(f"Unknown import format “{format}”.")
     if format is not None and format != generic.NAME:
         return _whole(parse_file(data, filename, format))
-    survey = generic.Survey(resolve_handle)
-    for sheet in stream_table(data, filename, is_header=_is_known_header, chunk_rows=chunk_rows):
-        survey.feed(sheet)
-    name = format or _choose(survey.sheets)
-    if name != generic.NAME:
-        return _whole(parse_file(data, filename, name))
-    if all(table is None for table in survey.tables):
-        raise refusal(generic.LABEL, generic.COLUMNS, survey.sheets)
-    if survey.rows == 0:
-        raise ImportRefused("This file has column names but no data rows.")
+    survey = generic.Survey.restore(surveyed) if format == generic.NAME else None
+    if survey is None:
+        survey = generic.Survey(resolve_handle)
+        for sheet in stream_table(
+            data, filename, is_header=_is_known_header, chunk_rows=chunk_rows
+        ):
+            survey.feed(sheet)
+        name = format or _choose(survey.sheets)
+        if name != generic.NAME:
+            return _whole(parse_file(data, filename, name))
+        if all(table is None for table in survey.tables):
+            raise refusal(generic.LABEL, generic.COLUMNS, survey.sheets)
+        if survey.rows == 0:
+            raise ImportRefused("This file has column names but no data rows.")
 
     def parts() -> Iterator[ParseResult]:
         sheets = stream_table(data, filename, is_header=_is_known_header, chunk_rows=chunk_rows)
         return generic.parse_parts(sheets, survey)
 
     repeated, repeated_rows = survey.repeated()
-    return ParseStream(generic.NAME, survey.rows, repeated, parts, False, repeated_rows)
+    stream = ParseStream(generic.NAME, survey.rows, repeated, parts, False, repeated_rows)
+    stream.survey = survey.stored()
+    return stream
 
 
 def _whole(result: ParseResult) -> ParseStream:

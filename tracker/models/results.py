@@ -169,6 +169,9 @@ class ImportFile(SQLModel, table=True):
 
     import_id: int = Field(foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE")
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # JSON: what the preview's first pass over the bytes learned (generic.Survey.stored), so
+    # the commit reads a large file once, not twice; empty when it could not be kept.
+    survey: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Click(SQLModel, table=True):

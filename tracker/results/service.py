@@ -114,12 +114,80 @@ def add_post(
     return post
 
 
-def _existing(
-    session: Session, inputs: Sequence[SnapshotInput]
-) -> dict[Key, tuple[int, dict[str, Any]]]:
-    campaign_ids = {i.campaign_id for i in inputs}
-    days = {i.captured_on for i in inputs}
-    sources = {i.source for i in inputs}
+class SnapshotColumns(NamedTuple):
+    """Many snapshots as columns, one value per row in each list: how a bulk import hands a
+    part of a file over (a million rows need no SnapshotInput and no dict each).
+
+    `values` holds the metrics some row carries (None where a row has none); a row that
+    carries no metric at all is still a snapshot to write, as a SnapshotInput with no values.
+    """
+
+    campaign_id: list[int]
+    participation_id: list[int | None]
+    post_id: list[int | None]
+    captured_on: list[date]
+    source: list[str]
+    values: dict[str, list[int | Decimal | None]]
+    revenue_currency: list[str | None]
+
+    @classmethod
+    def of(cls, inputs: Sequence[SnapshotInput]) -> SnapshotColumns:
+        values = [i.values for i in inputs]
+        metrics = set().union(*values)
+        _check_metric_keys(metrics)
+        return cls(
+            [i.campaign_id for i in inputs],
+            [i.participation_id for i in inputs],
+            [i.post_id for i in inputs],
+            [i.captured_on for i in inputs],
+            [i.source for i in inputs],
+            {m: [v.get(m) for v in values] for m in METRIC_KEYS if m in metrics},
+            [i.revenue_currency for i in inputs],
+        )
+
+    def __len__(self) -> int:
+        return len(self.campaign_id)
+
+    def keys(self) -> list[Key]:
+        return list(
+            zip(
+                self.campaign_id,
+                self.participation_id,
+                self.post_id,
+                self.captured_on,
+                self.source,
+                strict=True,
+            )
+        )
+
+    def take(self, rows: Sequence[int]) -> SnapshotColumns:
+        """These rows only, in this order."""
+
+        def pick(values: list[Any]) -> list[Any]:
+            return [values[i] for i in rows]
+
+        return SnapshotColumns(
+            pick(self.campaign_id),
+            pick(self.participation_id),
+            pick(self.post_id),
+            pick(self.captured_on),
+            pick(self.source),
+            {m: pick(v) for m, v in self.values.items()},
+            pick(self.revenue_currency),
+        )
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row `i`'s stored values, as `SnapshotInput.row` gives them."""
+        row = {k: None for k in METRIC_KEYS}
+        for metric, values in self.values.items():
+            row[metric] = values[i]
+        if row["revenue"] is not None:
+            row["revenue"] = _money(row["revenue"])
+        row["revenue_currency"] = self.revenue_currency[i] if row["revenue"] is not None else None
+        return row
+
+
+def _existing(session: Session, block: SnapshotColumns) -> dict[Key, tuple[int, dict[str, Any]]]:
     columns = [getattr(Snapshot, c) for c in SNAPSHOT_VALUE_COLUMNS]
     rows = session.exec(
         select(
@@ -131,9 +199,9 @@ def _existing(
             Snapshot.source,
             *columns,
         ).where(
-            Snapshot.campaign_id.in_(campaign_ids),
-            Snapshot.captured_on.in_(days),
-            Snapshot.source.in_(sources),
+            Snapshot.campaign_id.in_(set(block.campaign_id)),
+            Snapshot.captured_on.in_(set(block.captured_on)),
+            Snapshot.source.in_(set(block.source)),
         )
     ).all()
     return {
@@ -142,7 +210,7 @@ def _existing(
 
 
 def plan_snapshots(
-    session: Session, inputs: Iterable[SnapshotInput]
+    session: Session, inputs: Iterable[SnapshotInput] | SnapshotColumns
 ) -> tuple[WriteCounts, Columns, list]:
     """What writing `inputs` would create, update or leave alone, without writing anything.
 
@@ -150,57 +218,65 @@ def plan_snapshots(
     `import_id`): a million-row import goes from here to the database and the rollups
     without a dict per row.
     """
-    inputs = list(inputs)
-    by_key = dict(zip(map(_key, inputs), inputs, strict=True))  # a key twice: the later wins
-    _check_metric_keys(set().union(*(item.values for item in inputs)))
-    existing = _existing(session, list(by_key.values())) if by_key else {}
+    if isinstance(inputs, SnapshotColumns):
+        block = inputs
+        _check_metric_keys(block.values)
+    else:
+        block = SnapshotColumns.of(list(inputs))
+    keys = block.keys()
+    last = dict(zip(keys, range(len(keys)), strict=True))  # a key twice: the later row wins
+    if len(last) != len(keys):
+        rows = sorted(last.values())
+        block, keys = block.take(rows), [keys[i] for i in rows]
+    del last
+    existing = _existing(session, block) if keys else {}
     counts = WriteCounts()
-    created: list[SnapshotInput] = []
     to_update = []
     now = utcnow()
-    if not existing:
-        created = list(by_key.values())
-    else:
-        for key, item in by_key.items():
+    if existing:
+        created = []
+        for i, key in enumerate(keys):
             found = existing.get(key)
             if found is None:
-                created.append(item)
+                created.append(i)
                 continue
-            row = item.row()
+            row = block.row(i)
             if _same(found[1], row):
                 counts.unchanged += 1
             else:
                 counts.updated += 1
                 counts.changes.append((key, found[1], row))
                 to_update.append({"_id": found[0], "recorded_at": now, **row})
-    counts.created = len(created)
-    return counts, _columns(created, now), to_update
+        if len(created) != len(keys):
+            block = block.take(created)
+    counts.created = len(block)
+    return counts, _columns(block, now), to_update
 
 
 Columns = dict[str, list[Any]]
 
 
-def _columns(items: Sequence[SnapshotInput], now: datetime) -> Columns:
+def _columns(block: SnapshotColumns, now: datetime) -> Columns:
     """New snapshot rows as columns, values as `SnapshotInput.row` gives them."""
-    n = len(items)
+    n = len(block)
     columns: Columns = {
-        "campaign_id": [i.campaign_id for i in items],
-        "participation_id": [i.participation_id for i in items],
-        "post_id": [i.post_id for i in items],
-        "captured_on": [i.captured_on for i in items],
-        "source": [i.source for i in items],
+        "campaign_id": block.campaign_id,
+        "participation_id": block.participation_id,
+        "post_id": block.post_id,
+        "captured_on": block.captured_on,
+        "source": block.source,
         "recorded_at": [now] * n,
     }
-    values = [i.values for i in items]
+    empty = [None] * n
     for metric in METRIC_KEYS:
-        columns[metric] = [v.get(metric) for v in values]
+        columns[metric] = block.values.get(metric, empty)
     revenue = columns["revenue"]
     if revenue.count(None) == n:
-        columns["revenue_currency"] = [None] * n
+        columns["revenue_currency"] = empty
     else:
         columns["revenue"] = [None if r is None else _money(r) for r in revenue]
         columns["revenue_currency"] = [
-            None if r is None else i.revenue_currency for r, i in zip(revenue, items, strict=True)
+            None if r is None else c for r, c in zip(revenue, block.revenue_currency, strict=True)
         ]
     return columns
 
@@ -236,8 +312,8 @@ def write_snapshots(
             update(table).where(table.c.id == bindparam("_id")).values(values), to_update
         )
     session.flush()
-    # The rollups read and write their own tables only: kept before the insert, which may
-    # still be running when this returns.
+    # The rollups' statements (reads of their own tables) run before the insert, which may
+    # still be running when this returns; the rows are rolled in memory while it runs.
     rollups.after_write(session, to_insert, {key[0] for key, _old, _new in counts.changes})
     if counts.created:
         to_insert["import_id"] = [import_id] * counts.created
@@ -251,13 +327,15 @@ def write_snapshots(
                     for row in zip(*to_insert.values(), strict=True)
                 ],
             )
-            return counts
-        prepare = _copy_rows if connection.dialect.name == "postgresql" else _executemany_rows
-        send = prepare(connection, to_insert)  # the rows made ready here, sent by `send`
-        if background is None:
-            send()
         else:
-            background.start(send)
+            prepare = _copy_rows if connection.dialect.name == "postgresql" else _executemany_rows
+            send = prepare(connection, to_insert)  # the rows made ready here, sent by `send`
+            del to_insert
+            if background is None:
+                send()
+            else:
+                background.start(send)
+    rollups.merge_ready(session)
     return counts
 
 
