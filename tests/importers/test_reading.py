@@ -416,3 +416,53 @@ def test_streaming_refuses_what_reading_whole_refuses() -> None:
         list(stream_table(b"\n\n", "x.csv", chunk_rows=10))
     with pytest.raises(ImportRefused, match="This looks like a PNG image"):
         list(stream_table(b"\x89PNG\r\n\x1a\n\x00", "x.csv", chunk_rows=10))
+
+
+# Plain lines are split without the csv module (reading._one_table), once the header was
+# looked for among the first rows (HEADER_SCAN_ROWS, read by the csv module).
+
+TRICKY = (
+    "A,B,C\n"
+    + "".join(f"{n},{n},{n}\n" for n in range(60))  # lines 2-61
+    + "1,2,3\n"  # 62
+    "\n"
+    "  ,  \n"  # blank: only spaces and delimiters
+    "\u00a0,\u00a0\r\n"  # blank too: a no-break space is a space
+    "4,5\r"  # 66: a line ended by CR alone, and a short row
+    "6,7,8,,\n"  # empty cells past the header's width are dropped
+    "9,10,11,12\n"  # a cell past the width is kept
+    '"a\nb",c,d\n'  # 69: a quoted cell across two lines: the csv module from here on
+    "13,14,15\n"  # 71
+    "16,17,18"
+)
+
+
+@pytest.mark.parametrize("plain_lines", [1, 2, 3, 1000])
+def test_splitting_plain_lines_reads_exactly_what_the_csv_module_reads(
+    monkeypatch, plain_lines: int
+) -> None:
+    from tracker.importers import reading
+
+    data = TRICKY.encode()
+
+    def read() -> list:
+        return list(stream_table(data, "x.csv", chunk_rows=7))
+
+    monkeypatch.setattr(reading, "_splits_plainly", lambda text: False)
+    expected = read()
+    monkeypatch.undo()
+    monkeypatch.setattr(reading, "PLAIN_LINES", plain_lines)
+    split = read()
+    assert [(s.rows, s.row_numbers) for s in split] == [(s.rows, s.row_numbers) for s in expected]
+    rows = [row for s in split for row in s.rows]
+    numbers = [n for s in split for n in s.row_numbers]
+    assert numbers[60:] == [62, 66, 67, 68, 69, 71, 72]
+    assert rows[60:] == [
+        ["1", "2", "3"],
+        ["4", "5", ""],
+        ["6", "7", "8"],
+        ["9", "10", "11", "12"],
+        ["a\nb", "c", "d"],
+        ["13", "14", "15"],
+        ["16", "17", "18"],
+    ]

@@ -449,6 +449,38 @@ def _one_table(
             return
         yield from table.take()
         rows, numbers, width, limit = table.rows, table.numbers, table.width, table.limit
+        # Lines without a quote are rows as they stand: split here, many lines at a time,
+        # until a quote (a cell may then span lines) hands the rest to the csv module.
+        while True:
+            room = limit - len(rows) if limit else PLAIN_LINES
+            lines_read = list(itertools.islice(lines, min(room, PLAIN_LINES)))
+            if not lines_read:
+                break
+            if not _splits_plainly("".join(lines_read)):
+                start = consumed  # the new reader counts its lines from here
+                reader = csv.reader(
+                    itertools.chain(lines_read, lines), delimiter=delimiter, strict=False
+                )
+                break
+            first = consumed + 1
+            consumed += len(lines_read)
+            cells = [line.rstrip("\r\n").split(delimiter) for line in lines_read]
+            blank = [
+                i for i, line in enumerate(lines_read) if not line.replace(delimiter, "").strip()
+            ]
+            if blank:
+                keep = sorted(set(range(len(cells))) - set(blank))
+                cells = [cells[i] for i in keep]
+                numbers += [first + i for i in keep]
+            else:
+                numbers += range(first, first + len(cells))
+            if any(len(row) != width for row in cells):
+                cells = [row if len(row) == width else table.fit(row) for row in cells]
+            rows += cells
+            if len(rows) == limit:
+                table.cut()
+                rows, numbers = table.rows, table.numbers  # before the part is handed on
+                yield from table.take()
         for cells in reader:
             number, consumed = consumed + 1, start + reader.line_num
             if not cells or not (cells[0].strip() or "".join(cells).strip()):
@@ -462,6 +494,15 @@ def _one_table(
     except csv.Error as exc:
         raise ImportRefused(f"Line {consumed + 1} cannot be read as CSV: {exc}.") from None
     yield from table.close()
+
+
+PLAIN_LINES = 10_000  # lines split at a time by `_one_table`
+
+
+def _splits_plainly(text: str) -> bool:
+    """Whether lines of this text split on the delimiter exactly as the csv module reads
+    them: no quote, and no NUL (which the csv module refuses)."""
+    return '"' not in text and "\x00" not in text
 
 
 def _csv_events(lines: Iterator[str], start: int, delimiter: str) -> Iterator[Event]:
