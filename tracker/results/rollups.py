@@ -71,6 +71,7 @@ def roll(frame: pd.DataFrame) -> Rolled:
     its scope, `captured_on` its last capture day, `rate_on` its revenue's day, `*_since`
     its coverage days); it sets the starting point and adds no change of its own.
     """
+    import numpy as np
     import pandas as pd
 
     if frame.empty:
@@ -85,11 +86,12 @@ def roll(frame: pd.DataFrame) -> Rolled:
         counts = frame[active].astype("Int64")
     else:  # still one column, so every scope has its row
         counts = pd.DataFrame({COUNTS[0]: pd.array([None] * len(frame), dtype="Int64")})
-    grouped = counts.groupby(keys, sort=False)
-    latest = grouped.last()
+    code = _scope_code(keys)
+    grouped = counts.groupby(code, sort=True)
+    latest = grouped.last()  # one row per scope, in code order
     # Each carried value minus the scope's previous carried value: summed per day, the
     # changes give the campaign's as-of total on any day (a running sum).
-    previous = grouped.ffill().groupby(keys, sort=False).shift(1)
+    previous = grouped.ffill().groupby(code, sort=True).shift(1)
     change = counts - previous.fillna(0)
     day = pd.to_datetime(frame["captured_on"])
     summed = (
@@ -101,31 +103,45 @@ def roll(frame: pd.DataFrame) -> Rolled:
             m: int(v) for m, v in zip(counts.columns, values, strict=True) if not pd.isna(v)
         }
 
-    last_day = pd.Series(day.to_numpy()).groupby(keys, sort=False).max()
+    last_days = pd.Series(day.to_numpy()).groupby(code, sort=True).max().dt.date.tolist()
     since = _since(frame, keys, fresh, day)
     revenue_now, revenue_parts = _revenue(frame, keys, fresh, day)
 
-    current = []
+    first = np.unique(code, return_index=True)[1]  # each scope's first row, in code order
+    scopes = zip(*(k[first].tolist() for k in keys), strict=True)
     empty = [None] * len(latest)
-    columns = [latest[m].tolist() if m in active else empty for m in COUNTS]
-    last_days = last_day.reindex(latest.index).tolist()
-    for i, (cid, pid, post) in enumerate(latest.index.tolist()):
-        scope = (int(cid), None if pid == -1 else int(pid), None if post == -1 else int(post))
+    columns = [
+        latest[m].to_numpy(dtype=object, na_value=None).tolist() if m in active else empty
+        for m in COUNTS
+    ]
+    current = []
+    for i, (cid, pid, post) in enumerate(scopes):
+        scope = (cid, None if pid == -1 else pid, None if post == -1 else post)
         row: dict[str, Any] = {
-            "campaign_id": scope[0],
+            "campaign_id": cid,
             "participation_id": scope[1],
             "post_id": scope[2],
-            "last_captured_on": pd.Timestamp(last_days[i]).date(),
+            "last_captured_on": last_days[i],
         }
         for m, values in zip(COUNTS, columns, strict=True):
-            value = values[i]
-            row[m] = None if value is None or pd.isna(value) else int(value)
+            row[m] = values[i]
         amount, currency, rate_on = revenue_now.get(scope, (None, None, None))
         row.update(revenue=amount, revenue_currency=currency, revenue_on=rate_on)
         for m, column in SINCE.items():
             row[column] = since[m].get(scope)
         current.append(row)
     return Rolled(current, days, dict(revenue_parts))
+
+
+def _scope_code(keys: list[np.ndarray]) -> np.ndarray:
+    """One integer per row for its scope: its post, else its participation, else its
+    campaign (grouping by one integer costs a fraction of grouping by three)."""
+    import numpy as np
+
+    campaign, participation, post = keys
+    return np.where(
+        post >= 0, post * 3, np.where(participation >= 0, participation * 3 + 1, campaign * 3 + 2)
+    )
 
 
 def _scope_tuples(keys: list[np.ndarray], mask: np.ndarray) -> list[ScopeKey]:
@@ -139,17 +155,16 @@ def _since(
     frame: pd.DataFrame, keys: list[np.ndarray], fresh: np.ndarray, day: pd.Series
 ) -> dict[str, dict[ScopeKey, date]]:
     """First day each scope carried each event metric (stored days of base rows included)."""
-    import pandas as pd
 
     out: dict[str, dict[ScopeKey, date]] = {}
     base = ~fresh
     for metric, column in SINCE.items():
         firsts: dict[ScopeKey, date] = {}
         if column in frame and base.any():
-            stored = frame[column].to_numpy()[base]
-            for scope, value in zip(_scope_tuples(keys, base), stored, strict=True):
-                if value is not None and not pd.isna(value):
-                    firsts[scope] = as_date(value)
+            known = base & frame[column].notna().to_numpy()
+            stored = frame[column].to_numpy()[known]
+            for scope, value in zip(_scope_tuples(keys, known), stored, strict=True):
+                firsts[scope] = as_date(value)
         if metric not in frame:
             out[metric] = firsts
             continue
