@@ -127,6 +127,9 @@ def campaign_identity(day: date | None) -> int:
 
 
 STORED_REPEATS = 10_000  # a survey with more repeated identities is not kept
+# What hash() of integer tuples depends on: a survey kept by another kind of interpreter
+# (after an upgrade, or a worker on another platform) is not used.
+_HASHING = [sys.implementation.name, *sys.version_info[:2], sys.hash_info.width]
 
 
 class Survey:
@@ -161,7 +164,7 @@ class Survey:
         if not self._file_only or len(repeated) > STORED_REPEATS:
             return None
         return {
-            "python": list(sys.version_info[:2]),  # hash() of integer tuples, per version
+            "python": _HASHING,
             "reads": [table is not None for table in self.tables],
             "decimal_comma": [self.decimal_comma(i) for i in range(len(self.tables))],
             "rows": self.rows,
@@ -172,7 +175,7 @@ class Survey:
     @classmethod
     def restore(cls, stored: dict | None) -> Survey | None:
         """The survey `stored` kept, or None when it cannot serve (another Python)."""
-        if not stored or stored.get("python") != list(sys.version_info[:2]):
+        if not stored or stored.get("python") != _HASHING:
             return None
         survey = cls()
         survey.tables = [{} if reads else None for reads in stored["reads"]]
