@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker import analytics
+from tracker.analytics import loading
 
 from ..reference import EXPECTED, build_reference
 
@@ -13,13 +14,14 @@ END = date(2026, 4, 1)
 
 def _count_reads(monkeypatch) -> list[tuple[int, ...]]:
     reads: list[tuple[int, ...]] = []
-    real = analytics._read_history
+    real = loading._read_history
 
     def counting(session, key):
         reads.append(key)
         return real(session, key)
 
-    monkeypatch.setattr(analytics, "_read_history", counting)
+    # Patched where _snapshot_frame looks it up: the package does not re-export it.
+    monkeypatch.setattr(loading, "_read_history", counting)
     return reads
 
 
