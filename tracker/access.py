@@ -60,6 +60,8 @@ class LoginUser(UserMixin):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
+    if request.blueprint == "api":
+        return None  # the API knows only its bearer tokens (api/auth.py), never the cookie
     user = get_session().get(User, int(user_id))
     return LoginUser(user) if user is not None and user.is_active else None
 

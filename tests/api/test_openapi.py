@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+
+import schemathesis
 
 from tracker.api.registry import REF
 from tracker.api.schemas.campaigns import CampaignCreate
@@ -26,6 +29,27 @@ def test_it_is_openapi_3_1_with_bearer_tokens(client):
     assert doc["servers"] == [{"url": "/api/v1"}]
     assert doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
     assert doc["security"] == [{"bearerToken": []}]
+
+
+def test_the_document_is_valid_openapi_and_every_reference_resolves(client):
+    doc = _doc(client)
+
+    schemathesis.openapi.from_dict(doc).validate()  # against the OpenAPI 3.1 meta-schema
+    refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(doc)))
+    assert refs and {r.removeprefix("#/components/schemas/") for r in refs} <= set(
+        doc["components"]["schemas"]
+    )
+
+
+def test_rendering_a_recap_documents_the_report_and_the_queued_job(client):
+    responses = _doc(client)["paths"]["/campaigns/{campaign_id}/reports"]["post"]["responses"]
+
+    def schema(status):
+        return responses[status]["content"]["application/json"]["schema"]
+
+    assert schema("201") == {"$ref": "#/components/schemas/ReportPublic"}
+    assert schema("202") == {"$ref": "#/components/schemas/JobPublic"}
+    assert {s for s in responses if s.startswith("2")} == {"201", "202"}
 
 
 def test_every_api_route_is_documented_and_every_documented_route_exists(app, client):

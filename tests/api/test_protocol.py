@@ -34,6 +34,37 @@ def test_a_signed_in_browser_session_does_not_authenticate_the_api(client, login
     assert client.post("/api/v1/brands", json={"name": "Forged"}).status_code == 401
 
 
+def test_a_token_call_answers_without_setting_a_cookie(api):
+    read = api.get("/me")
+    write = api.post("/brands", json={"name": "No cookie"})
+
+    assert (read.status_code, write.status_code) == (200, 201)
+    assert "Set-Cookie" not in read.headers and "Set-Cookie" not in write.headers
+
+
+def test_a_token_does_not_sign_in_to_the_html_pages(client, manager, token_for):
+    headers = {"Authorization": f"Bearer {token_for(manager)}"}
+
+    page = client.get("/campaigns", headers=headers)
+
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login")
+    assert "Set-Cookie" not in page.headers
+
+
+def test_a_signed_in_browser_calling_with_a_token_acts_as_the_tokens_user(
+    client, login, factory, workspace, manager, token_for
+):
+    login(factory.user(workspace, role="viewer"))
+    headers = {"Authorization": f"Bearer {token_for(manager)}"}
+
+    me = client.get("/api/v1/me", headers=headers)
+    created = client.post("/api/v1/brands", json={"name": "By token"}, headers=headers)
+
+    assert me.get_json()["email"] == manager.email
+    assert created.status_code == 201, "the token's manager writes, not the session's viewer"
+
+
 def test_viewer_tokens_read_but_cannot_write(api_as, factory, workspace, session):
     viewer = api_as(factory.user(workspace, role="viewer"))
 

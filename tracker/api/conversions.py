@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..links.schemas import ConversionRequest, ConversionResponse
 from .blueprint import api
-from .registry import Operation
+from .registry import Operation, Success
 
 api.document_external(
     Operation(
@@ -27,7 +27,7 @@ api.document_external(
         body=ConversionRequest,
         response=ConversionResponse,
         status=201,
-        other_successes={200: "Already recorded: the first record, with duplicate: true"},
+        other_successes={200: Success("Already recorded: the first record, with duplicate: true")},
         public=True,
         security=[{"conversionSecret": []}, {"conversionSecretHeader": []}],
         extra_responses={

@@ -9,8 +9,9 @@ A decorated view receives, as keyword arguments:
   loaded and scoped to the caller's workspace and brand by `scope.LOADERS` (404 otherwise);
 - `query`, the parsed query string, when the route declares a `query` model;
 - `body`, the parsed JSON body, when it declares a `body` model.
-It returns an instance of its `response` model (or a Flask Response for files). Writes are
-committed here, once, together with the Idempotency-Key record when the client sent one.
+It returns an instance of its `response` model (or a Flask Response for files, and for the
+answers of `other_successes`, whose status it chooses). Writes are committed here, once,
+together with the Idempotency-Key record when the client sent one.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ ERROR_STATUSES = {
 }
 
 
+@dataclass(frozen=True)
+class Success:
+    """A success answer besides an operation's main one: when it is sent, and its body."""
+
+    description: str
+    model: type[BaseModel] | None = None  # None: the main answer's body
+
+
 @dataclass
 class Operation:
     method: str
@@ -67,7 +76,7 @@ class Operation:
     media_type: str = "application/json"  # of the success response
     request_media_type: str = "application/json"
     extra_responses: dict[int, str] = field(default_factory=dict)  # more errors
-    other_successes: dict[int, str] = field(default_factory=dict)  # same body as `status`
+    other_successes: dict[int, Success] = field(default_factory=dict)  # status → answer
     parameters: list[dict[str, Any]] = field(default_factory=list)  # documented by hand (files)
     security: list[dict[str, list[str]]] | None = None  # None: the API token
     error_model: type[BaseModel] = ErrorBody
@@ -193,6 +202,9 @@ class Api:
                 models.add((op.body, "validation"))
             if op.response is not None:
                 models.add((op.response, "serialization"))
+            for other in op.other_successes.values():
+                if other.model is not None:
+                    models.add((other.model, "serialization"))
             models.add((op.error_model, "serialization"))
         ordered = sorted(models, key=lambda m: (m[0].__name__, m[1]))
         refs, defs = models_json_schema(ordered, ref_template=REF)
@@ -255,8 +267,11 @@ class Api:
         elif op.media_type != "application/json":
             success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
         responses: dict[str, Any] = {str(op.status): success}
-        for status, text in op.other_successes.items():
-            responses[str(status)] = {**success, "description": text}
+        for status, other in op.other_successes.items():
+            responses[str(status)] = {**success, "description": other.description}
+            if other.model is not None:
+                schema = refs[(other.model, "serialization")]
+                responses[str(status)]["content"] = {"application/json": {"schema": schema}}
         error = {"application/json": {"schema": refs[(op.error_model, "serialization")]}}
         statuses = dict(ERROR_STATUSES)
         if op.public:

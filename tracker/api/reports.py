@@ -19,6 +19,7 @@ from . import auditing
 from .blueprint import api
 from .errors import ApiError, json_response
 from .pages import paginate
+from .registry import Success
 from .schemas.common import ListQuery
 from .schemas.jobs import JobPublic
 from .schemas.reports import ReportCreate, ReportPage, ReportPublic
@@ -29,6 +30,13 @@ from .schemas.reports import ReportCreate, ReportPage, ReportPublic
     body=ReportCreate,
     response=ReportPublic,
     status=201,
+    other_successes={
+        202: Success(
+            "Queued (the server has a job queue): the Job to poll, its URL also in the "
+            "Location header.",
+            JobPublic,
+        )
+    },
     summary="Render the campaign's recap PDF and keep it (now, or as a queued job)",
     tag="reports",
     description="Without a job queue the recap is rendered during the request (a few "
