@@ -48,19 +48,17 @@ def test_a_finished_recap_job_lists_the_report_it_kept(client, session, factory)
 
 def test_a_failed_job_says_why(client, session, factory):
     workspace = factory.workspace()
-    job = Job(
-        workspace_id=workspace.id,
-        kind="recap",
-        status="failed",
-        error="Printemps: No exchange rate GBP→EUR on or before 2026-03-02",
+    error = (
+        "Printemps: no exchange rate from GBP to EUR on or before 2026-03-02; add it, then retry."
     )
+    job = Job(workspace_id=workspace.id, kind="recap", status="failed", error=error)
     session.add(job)
     session.commit()
 
     body = _get(client, session, factory.user(workspace), f"/jobs/{job.id}").get_json()
 
     assert body["status"] == "failed" and body["reports"] == []
-    assert body["error"] == "Printemps: No exchange rate GBP→EUR on or before 2026-03-02"
+    assert body["error"] == error
 
 
 def test_brand_users_see_only_their_own_jobs_and_other_workspaces_none(client, session, factory):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
+from tracker.jobs.service import enqueue, state
 from tracker.models import ImportBatch, Job, utcnow
+from tracker.tokens.service import create_token
 
 
 def _job(session, workspace, kind: str, **values) -> Job:
@@ -73,8 +76,14 @@ def test_the_queues_own_errors_are_translated_with_their_values(client, session,
         status="failed",
         error="The queue lost this job (Redis restarted?): retry it.",
     )
+    rq_failed = Job(
+        workspace_id=workspace.id,
+        kind="recap",
+        status="failed",
+        error="The queue's worker failed before starting the job; retry it.",
+    )
     other = Job(workspace_id=workspace.id, kind="recap", status="failed", error="Disk full")
-    session.add_all([stale, lost, other])
+    session.add_all([stale, lost, rq_failed, other])
     session.commit()
     login(factory.user(workspace, locale="fr"))
 
@@ -82,4 +91,78 @@ def test_the_queues_own_errors_are_translated_with_their_values(client, session,
     assert "ne répond plus (aucun signe de vie depuis 60 s)" in page
     page = client.get(f"/jobs/{lost.id}").get_data(as_text=True)
     assert "La file d’attente a perdu cette tâche (Redis redémarré ?) : relancez-la." in page
+    page = client.get(f"/jobs/{rq_failed.id}").get_data(as_text=True)
+    assert (
+        "Le processus d’exécution de la file d’attente a échoué avant de démarrer la tâche : "
+        "relancez-la." in page
+    )
     assert "Disk full" in client.get(f"/jobs/{other.id}").get_data(as_text=True)
+
+
+def _run_recap_batch(app, session, workspace, user, campaign_ids: list[int]) -> Job:
+    with app.app_context():
+        job = enqueue(
+            session,
+            kind="recap_batch",
+            workspace_id=workspace.id,
+            user_id=user.id,
+            arguments={"campaign_ids": campaign_ids, "locale": "en"},
+        )
+        session.commit()
+    state(app).wait()
+    session.refresh(job)
+    return job
+
+
+def test_a_recap_batch_that_rendered_nothing_shows_each_problem_in_french_not_in_the_api(
+    app, client, session, factory, login
+):
+    workspace = factory.workspace()
+    needs_rate = factory.campaign(factory.brand(workspace), name="Printemps")
+    factory.cost(needs_rate, "100", currency="GBP", incurred_on=date(2026, 3, 2))
+    foreign = factory.campaign(factory.brand(factory.workspace()))
+    user = factory.user(workspace, locale="fr")
+
+    job = _run_recap_batch(app, session, workspace, user, [needs_rate.id, foreign.id])
+
+    english = (
+        "Printemps: no exchange rate from GBP to EUR on or before 2026-03-02; add it, then retry.\n"
+        f"Campaign #{foreign.id} was not found."
+    )
+    assert (job.status, job.error) == ("failed", english)
+    login(user)
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert (
+        "<p>Printemps : aucun taux de change de GBP vers EUR au 2026-03-02 ou avant ; ajoutez-le, "
+        "puis relancez.</p><p>"
+        f"La campagne n° {foreign.id} est introuvable.</p>" in page
+    )
+    assert client.get(f"/jobs/{job.id}.json").get_json()["error"] == english
+    _row, token = create_token(session, user=user, name="tests")
+    session.commit()
+    api = client.get(f"/api/v1/jobs/{job.id}", headers={"Authorization": f"Bearer {token}"})
+    assert (api.status_code, api.get_json()["error"]) == (200, english)
+
+
+def test_a_recap_batchs_problems_beside_its_recaps_are_listed_in_french(
+    app, client, session, factory, login
+):
+    workspace = factory.workspace()
+    brand = factory.brand(workspace)
+    fine = factory.campaign(brand, name="Automne")
+    needs_rate = factory.campaign(brand, name="Printemps")
+    factory.cost(needs_rate, "100", currency="GBP", incurred_on=date(2026, 3, 2))
+    user = factory.user(workspace, locale="fr")
+
+    job = _run_recap_batch(app, session, workspace, user, [fine.id, needs_rate.id])
+
+    assert job.status == "done", job.error
+    assert json.loads(job.result)["errors"] == [
+        "Printemps: no exchange rate from GBP to EUR on or before 2026-03-02; add it, then retry."
+    ]
+    login(user)
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert (
+        "<dt>Problèmes</dt><dd>Printemps : aucun taux de change de GBP vers EUR au 2026-03-02 ou "
+        "avant ; ajoutez-le, puis relancez.</dd>" in page
+    )

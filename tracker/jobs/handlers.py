@@ -13,6 +13,16 @@ from sqlmodel import Session
 
 from ..models import Brand, Campaign, Job
 from .registry import JobError, Progress, handler
+from .service import N_
+
+# A recap's problems, stored in English (result["errors"], or the error of a job that rendered
+# nothing); the job page translates them (views._error_lines).
+NOT_FOUND = N_("Campaign #%(id)s was not found.")
+NO_RATE = N_(
+    "%(campaign)s: no exchange rate from %(base)s to %(quote)s on or before %(date)s; add it, "
+    "then retry."
+)
+MESSAGES = (NOT_FOUND, NO_RATE)
 
 
 def _campaign_in_workspace(session: Session, job: Job, campaign_id: int) -> Campaign | None:
@@ -54,7 +64,7 @@ def recap_batch(
     for done, campaign_id in enumerate(campaign_ids, start=1):
         campaign = _campaign_in_workspace(session, job, campaign_id)
         if campaign is None:
-            errors.append(f"Campaign #{campaign_id} was not found.")
+            errors.append(NOT_FOUND % {"id": campaign_id})
         else:
             try:  # the rate check fails before anything is written
                 report = write_recap(
@@ -62,8 +72,16 @@ def recap_batch(
                 )
                 report_ids.append(report.id)
             except MissingRateError as exc:
-                errors.append(f"{campaign.name}: {exc}")
+                errors.append(
+                    NO_RATE
+                    % {
+                        "campaign": campaign.name,
+                        "base": exc.from_ccy,
+                        "quote": exc.to_ccy,
+                        "date": exc.on.isoformat(),
+                    }
+                )
         progress(done)
     if errors and not report_ids:
-        raise JobError(" ".join(errors))
+        raise JobError("\n".join(errors))  # one problem a line: the job page translates each
     return {"report_ids": report_ids, "recaps": len(report_ids), "errors": errors}

@@ -8,12 +8,13 @@ job runs in a thread of this process, so the embedded default needs nothing else
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from sqlalchemy import event, func, update
@@ -21,6 +22,9 @@ from sqlmodel import Session, select
 
 from ..models import Job, utcnow
 from . import registry, runner
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "tracker"
@@ -34,6 +38,7 @@ def N_(message: str) -> str:
 
 # The queue's own errors, stored in English on the job row (the API shows them as they are).
 LOST = N_("The queue lost this job (Redis restarted?): retry it.")
+RQ_FAILED = N_("The queue's worker failed before starting the job; retry it.")
 STALE = N_(
     "The worker running this job stopped responding (no heartbeat for %(seconds)s s): it was "
     "probably stopped or lost its machine. Nothing it was writing was kept; retry to run the "
@@ -42,7 +47,10 @@ STALE = N_(
 NOT_STARTED = N_("Could not hand the job to a worker (%(error)s); retry later.")
 ONLY_FAILED = N_("Only a failed job can be retried.")
 RETRIED = N_("This job was retried already.")
-MESSAGES = (LOST, STALE, NOT_STARTED, ONLY_FAILED, RETRIED)
+MESSAGES = (LOST, RQ_FAILED, STALE, NOT_STARTED, ONLY_FAILED, RETRIED)
+# RQ statuses of a hand-over that will never run: RQ failed it (a bare `rq worker` that cannot
+# run the task, an error before the claim) or someone stopped or canceled it.
+RQ_GAVE_UP = frozenset({"failed", "stopped", "canceled"})
 
 
 @dataclass
@@ -147,12 +155,14 @@ def reap_lost(
     workspace_id: int | None = None,
     limit: int = 200,
 ) -> int:
-    """Mark queued jobs whose RQ message is gone from Redis as failed; return how many.
+    """Mark queued jobs whose RQ message is gone from Redis, or failed in RQ, as failed.
 
     Redis keeps the only copy of a queued job's hand-over: a restart without persistence (or an
-    evicted key) loses it, and nothing would ever run the job. Only jobs queued for longer than
-    JOBS_STALE_SECONDS are checked, since the RQ message is sent just after the row commits.
-    When Redis cannot be reached nothing is marked: the job may well still be there.
+    evicted key) loses it, and nothing would ever run the job. An RQ job that failed before the
+    tracker's runner claimed the row (see RQ_GAVE_UP) will not run either. Only jobs queued for
+    longer than JOBS_STALE_SECONDS are checked, since the RQ message is sent just after the row
+    commits. When Redis cannot be reached nothing is marked: the job may well still be there.
+    Returns how many jobs were marked.
     """
     if state(app).mode != "rq":
         return 0
@@ -175,21 +185,32 @@ def reap_lost(
     try:
         with _redis(app).pipeline(transaction=False) as pipe:
             for row in queued:
-                pipe.exists(_rq_job_key(row.id, row.attempts))
-            present = pipe.execute()
+                key = _rq_job_key(row.id, row.attempts)
+                pipe.exists(key)
+                pipe.hget(key, "status")
+            replies = pipe.execute()
     except Exception as exc:  # Redis down: the page still shows, the job stays queued
         log.warning("could not look for queued jobs in Redis: %s", exc)
         return 0
-    lost = [row.id for row, there in zip(queued, present, strict=True) if not there]
-    if not lost:
-        return 0
-    done = session.execute(
-        # The status test keeps a job a worker claimed in the meantime.
-        update(table)
-        .where(table.c.id.in_(lost), table.c.status == "queued")
-        .values(status="failed", error=LOST, finished_at=utcnow())
-    )
-    return done.rowcount or 0
+    lost, gave_up = [], []
+    for row, there, rq_status in zip(queued, replies[::2], replies[1::2], strict=True):
+        if not there:
+            lost.append(row.id)
+        elif rq_status is not None and rq_status.decode() in RQ_GAVE_UP:
+            gave_up.append(row.id)
+    if gave_up:
+        log.warning("jobs %s failed in RQ before a tracker worker claimed them", gave_up)
+    marked = 0
+    for ids, error in ((lost, LOST), (gave_up, RQ_FAILED)):
+        if ids:
+            done = session.execute(
+                # The status test keeps a job a worker claimed in the meantime.
+                update(table)
+                .where(table.c.id.in_(ids), table.c.status == "queued")
+                .values(status="failed", error=error, finished_at=utcnow())
+            )
+            marked += done.rowcount or 0
+    return marked
 
 
 def refresh_status(session: Session, job: Job, app: Flask | None = None) -> Job:
@@ -281,10 +302,13 @@ def start(app: Flask, job_id: int) -> None:
     """Hand a committed, queued job to whatever runs jobs here."""
     jobs = state(app)
     if jobs.mode == "rq":
-        _rq_queue(app).enqueue(
+        queue = _rq_queue(app)
+        rq_id = rq_job_id(job_id, _attempts(app, job_id))
+        _drop_given_up(queue.connection, rq_id)
+        queue.enqueue(
             "tracker.jobs.worker.perform",
             job_id,
-            job_id=rq_job_id(job_id, _attempts(app, job_id)),
+            job_id=rq_id,
             job_timeout=int(app.config["JOBS_TIMEOUT_SECONDS"]),
             result_ttl=0,  # the Job row holds the result
             failure_ttl=7 * 24 * 3600,
@@ -304,9 +328,24 @@ def rq_job_id(job_id: int, attempts: int) -> str:
     """The RQ job that carries this hand-over, so its presence in Redis can be checked.
 
     A job is handed over again only after it failed: either a worker ran it (attempts grew,
-    so the id is new) or the hand-over never reached a worker (its id is not in Redis).
+    so the id is new), or the hand-over never reached a worker (its id is not in Redis), or RQ
+    gave it up before the claim (`_drop_given_up` deletes that RQ job first).
     """
     return f"tracker-job-{job_id}-{attempts + 1}"
+
+
+def _drop_given_up(connection: Redis, rq_id: str) -> None:
+    """Delete an RQ job of this id that RQ gave up, so the retry's hand-over starts clean.
+
+    Enqueueing over it would keep it in RQ's failed registry, beside the new run.
+    """
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as RQJob
+
+    rq_status = connection.hget(RQJob.key_for(rq_id), "status")
+    if rq_status is not None and rq_status.decode() in RQ_GAVE_UP:
+        with contextlib.suppress(NoSuchJobError):  # it expired in between
+            RQJob.fetch(rq_id, connection=connection).delete()
 
 
 def _attempts(app: Flask, job_id: int) -> int:

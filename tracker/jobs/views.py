@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..access import can_write, visible_campaigns_query
 from ..db import get_session
 from ..models import Campaign, ImportBatch, Job, Report
+from . import handlers
 from .registry import JobError
 from .service import (
     MESSAGES,
@@ -85,20 +86,14 @@ def show(job_id: int):
     db = get_session()
     job = refresh_status(db, get_job_or_404(job_id))
     info = as_dict(job)
-    result = info["result"] or {}
-    items = [
-        (str(RESULT_LABELS[k]), "; ".join(map(str, v)) if isinstance(v, list) else v)
-        for k, v in result.items()
-        if k in RESULT_LABELS and v not in ([], None)
-    ]
     return render_template(
         "jobs/show.html",
         job=info,
         kind_label=str(KIND_LABELS.get(job.kind, job.kind)),
-        error=_error_text(job),
+        errors=_error_lines(job),
         subject=_subject(job),
         reports=_reports(info),
-        result_items=items,
+        result_items=_result_items(job, info["result"] or {}),
         report_url=_report_url,
     )
 
@@ -126,27 +121,50 @@ def retry_job(job_id: int):
     return redirect(url_for("jobs.show", job_id=job_id))
 
 
-def _error_text(job: Job) -> str | None:
-    """The job's error in the reader's language, where it is one of our messages.
+def _error_lines(job: Job) -> list[str]:
+    """The job's error in the reader's language, where it is made of our messages.
 
-    Errors are stored in English (the API and the logs show them so); the importers' and the
-    queue's messages are matched to the template they were made from and translated here.
+    Errors are stored in English (the API and the logs show them so); the importers', the
+    queue's and the recaps' messages are matched to the template they were made from and
+    translated here. A recap batch stores one problem a line, each translated on its own.
     """
     if not job.error:
-        return None
+        return []
     if job.kind in ("import", "import_preview"):
         from ..importers.messages import localise
 
-        return localise(job.error)
-    for template, pattern in _QUEUE_PATTERNS:
-        match = pattern.fullmatch(job.error)
+        return [localise(job.error)]
+    whole = _translate(job.error)
+    if whole is not None or "\n" not in job.error:
+        return [whole or job.error]
+    return [_translate(line) or line for line in job.error.splitlines() if line.strip()]
+
+
+def _translate(text: str) -> str | None:
+    """`text` in the reader's language, or None when none of our messages made it."""
+    for template, pattern in _PATTERNS:
+        match = pattern.fullmatch(text)
         if match:
             return _(template, **match.groupdict())
-    return job.error
+    return None
 
 
-# The queue's messages as patterns: "%(seconds)s" matches any text.
-_QUEUE_PATTERNS = [
+def _result_items(job: Job, result: dict) -> list[tuple[str, object]]:
+    """The result's figures to show, labelled; a recap's problems in the reader's language."""
+    items = []
+    for key, value in result.items():
+        if key not in RESULT_LABELS or value in ([], None):
+            continue
+        if isinstance(value, list):
+            if key == "errors" and job.kind in ("recap", "recap_batch"):
+                value = [_translate(str(v)) or v for v in value]
+            value = "; ".join(map(str, value))
+        items.append((str(RESULT_LABELS[key]), value))
+    return items
+
+
+# The queue's and the recaps' messages as patterns: "%(seconds)s" matches any text.
+_PATTERNS = [
     (
         template,
         re.compile(
@@ -157,7 +175,7 @@ _QUEUE_PATTERNS = [
             re.DOTALL,
         ),
     )
-    for template in MESSAGES
+    for template in (*MESSAGES, *handlers.MESSAGES)
 ]
 
 
