@@ -166,3 +166,22 @@ def test_a_recap_batchs_problems_beside_its_recaps_are_listed_in_french(
         "<dt>Problèmes</dt><dd>Printemps : aucun taux de change de GBP vers EUR au 2026-03-02 ou "
         "avant ; ajoutez-le, puis relancez.</dd>" in page
     )
+
+
+def test_each_line_of_a_batchs_error_is_translated_whatever_their_order(
+    client, session, factory, login
+):
+    """A campaign's name could take in the line before it: each line is matched on its own."""
+    workspace = factory.workspace()
+    user = factory.user(workspace, locale="fr")
+    error = (
+        "Campaign #99 was not found.\n"
+        "Printemps: no exchange rate from GBP to EUR on or before 2026-03-02; add it, then retry."
+    )
+    job = _job(session, workspace, "recap_batch", status="failed", error=error)
+    login(user)
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert (
+        "<p>La campagne n° 99 est introuvable.</p><p>Printemps : aucun taux de change de GBP vers "
+        "EUR au 2026-03-02 ou avant ; ajoutez-le, puis relancez.</p>" in page
+    )

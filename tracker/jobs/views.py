@@ -134,10 +134,9 @@ def _error_lines(job: Job) -> list[str]:
         from ..importers.messages import localise
 
         return [localise(job.error)]
-    whole = _translate(job.error)
-    if whole is not None or "\n" not in job.error:
-        return [whole or job.error]
-    return [_translate(line) or line for line in job.error.splitlines() if line.strip()]
+    if job.kind == "recap_batch" and "\n" in job.error:  # a placeholder may span lines
+        return [_translate(line) or line for line in job.error.splitlines() if line.strip()]
+    return [_translate(job.error) or job.error]
 
 
 def _translate(text: str) -> str | None:
