@@ -356,8 +356,10 @@ def test_known_new_and_mapped_links_in_one_file_are_all_imported(
 
     counts = committed(session, batch)
 
-    # Per part: post A's row as columns, then the rows of the two new posts as records.
-    assert writes == [("SnapshotColumns", 1), ("list", 2), ("SnapshotColumns", 1), ("list", 2)]
+    # Per part: post A's row as columns, then the row of new post B (Léa's handle is in the
+    # campaign) as columns once the post exists, then the mapped stranger's row as a record.
+    part = [("SnapshotColumns", 1), ("SnapshotColumns", 1), ("list", 1)]
+    assert writes == part + part
     assert counts["posts_created"] == 2 and counts["snapshots_created"] == 6
     assert preview["counts"] == counts
     assert {(p["key"], p["include"]) for p in preview["new_posts"]} == {
@@ -571,3 +573,86 @@ def test_a_key_repeated_across_parts_keeps_the_later_row_with_the_stored_survey(
         KEY_A: (150, 9, "2026-03-11"),
         KEY_C: (55, 3, "2026-03-11"),
     }
+
+
+# ---------------------------------------------------------------------------- new posts as columns
+
+LINK_D = "https://www.tiktok.com/@lea.glow/video/7600000000000000004"  # Léa's, new
+KEY_D = "https://tiktok.com/@lea.glow/video/7600000000000000004"
+FIRST_IMPORT = [  # lines 2 … 7, parts of 3 rows: a first load creating Léa's posts B and D
+    [LINK_B, "2026-03-10", "40", "1"],
+    [LINK_D, "2026-03-10", "10", ""],
+    [LINK_B, "2026-03-11", "90", "4"],
+    [LINK_D, "2026-03-11", "25", "2"],
+    [LINK_B, "2026-03-12", "", ""],  # nothing carried: no snapshot
+    [LINK_D, "2026-03-12", "60", "3"],
+]
+
+
+def test_a_first_load_creates_the_posts_and_writes_their_rows_as_columns(
+    session, story, monkeypatch, writes
+):
+    parts_of(monkeypatch, 3)
+    batch = stored(session, story.campaign, build_csv([HEADER, *FIRST_IMPORT]))
+    preview = json.loads(batch.summary)
+
+    counts = committed(session, batch)
+
+    # Part 1 creates both posts; every snapshot goes as columns once its post exists.
+    assert writes == [("SnapshotColumns", 3), ("SnapshotColumns", 2)]
+    assert (counts["posts_created"], counts["snapshots_created"]) == (2, 5)
+    assert preview["counts"] == counts
+    assert [(p["key"], p["row"], p["include"]) for p in preview["new_posts"]] == [
+        (KEY_B, 2, True),
+        (KEY_D, 3, True),
+    ]
+    assert snapshots(session, story.campaign) == {
+        (KEY_B, "2026-03-10"): (40, 1),
+        (KEY_D, "2026-03-10"): (10, None),
+        (KEY_B, "2026-03-11"): (90, 4),
+        (KEY_D, "2026-03-11"): (25, 2),
+        (KEY_D, "2026-03-12"): (60, 3),
+    }
+    new_posts = session.exec(
+        select(Post.url_key, Post.participation_id).where(Post.url_key.in_([KEY_B, KEY_D]))
+    ).all()
+    assert sorted(new_posts) == [(KEY_B, story.lea.id), (KEY_D, story.lea.id)]
+    assert current(session, story.campaign)[KEY_D] == (60, 3, "2026-03-12")
+
+    again = committed(session, stored(session, story.campaign, build_csv([HEADER, *FIRST_IMPORT])))
+    assert (again["posts_created"], again["snapshots_created"]) == (0, 0)
+    assert (again["snapshots_updated"], again["snapshots_unchanged"]) == (0, 5)
+
+
+def test_a_new_post_the_user_left_out_is_left_out_at_each_of_its_lines(
+    session, story, monkeypatch, writes
+):
+    parts_of(monkeypatch, 3)
+    batch = stored(
+        session, story.campaign, build_csv([HEADER, *FIRST_IMPORT]), posts={KEY_D: False}
+    )
+    preview = json.loads(batch.summary)
+
+    counts = committed(session, batch)
+
+    assert preview["left_out"]["post_not_included"]["count"] == 3
+    assert [i["row"] for i in preview["left_out"]["post_not_included"]["items"]] == [3, 5, 7]
+    assert (counts["posts_created"], counts["snapshots_created"], counts["left_out"]) == (1, 2, 3)
+    assert set(snapshots(session, story.campaign)) == {
+        (KEY_B, "2026-03-10"),
+        (KEY_B, "2026-03-11"),
+    }
+
+
+def test_a_new_posts_day_twice_in_a_part_is_one_snapshot_the_later_rows(
+    session, story, monkeypatch
+):
+    parts_of(monkeypatch, 3)
+    rows = [[LINK_B, "2026-03-10", "40", "1"], [LINK_B, "2026-03-10", "45", "2"]]
+    batch = stored(session, story.campaign, build_csv([HEADER, *rows]))
+    preview = json.loads(batch.summary)
+
+    counts = committed(session, batch)
+
+    assert preview["counts"]["snapshots_created"] == counts["snapshots_created"] == 1
+    assert snapshots(session, story.campaign) == {(KEY_B, "2026-03-10"): (45, 2)}

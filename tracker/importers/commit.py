@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -326,7 +327,11 @@ class _Counter:
                 counts = plan_snapshots(self.session, snapshots)[0]
                 self.counts.add(counts, changes_up_to=CHANGES_SHOWN)
         # Snapshots of new posts are all new; a post and day twice in a part count once.
-        planner.plan.snapshots_pending += len({(s.url_key, s.captured_on) for s in part.pending})
+        keys = {(s.url_key, s.captured_on) for s in part.pending}
+        if part.pending_columns:
+            pending = part.pending_columns
+            keys.update(zip(pending.url_key, pending.snapshots.captured_on, strict=True))
+        planner.plan.snapshots_pending += len(keys)
 
 
 class _Writer:
@@ -398,11 +403,16 @@ class _Writer:
             )
         session.flush()
         # Last: the snapshot insert may go on in the background (nothing follows it here).
-        if part.columns:
+        blocks = [part.columns] if part.columns else []
+        if part.pending_columns:
+            pending = part.pending_columns
+            posts = [self.post_ids[key] for key in pending.url_key]
+            blocks.append(replace(pending.snapshots, post_id=posts))
+        for block in blocks:  # apart from each other and from `inputs`: no key in two
             self.background.wait()
             self.counts.add(
                 write_snapshots(
-                    session, part.columns, import_id=self.import_id, background=self.background
+                    session, block, import_id=self.import_id, background=self.background
                 )
             )
         inputs = part.snapshots + [

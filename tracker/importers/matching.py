@@ -57,6 +57,7 @@ from .model import (
     PostRecord,
     ScopeRecord,
 )
+from .urls import PostLink
 
 SKIP = "skip"
 CAMPAIGN_LEVEL = "campaign"
@@ -161,6 +162,22 @@ class PendingSnapshot:
     revenue_currency: str | None
 
 
+def _carried(metrics: dict[str, list[Any]]) -> Callable[[int], bool]:
+    """Whether row i carries a metric (a row without any writes no snapshot)."""
+    if metrics and not any(None in values for values in metrics.values()):
+        return lambda i: True
+    columns = list(metrics.values())
+    return lambda i: any(values[i] is not None for values in columns)
+
+
+@dataclass
+class PendingColumns:
+    """Snapshots, as columns, of posts the commit creates first (`post_id` is filled in then)."""
+
+    url_key: list[str]
+    snapshots: SnapshotColumns
+
+
 LIST_LIMIT = 500  # rows of each list the plan keeps; its counts are always complete
 WARNINGS_KEPT = 50
 
@@ -180,6 +197,7 @@ class PartPlan:
     # keys is in `snapshots`, so the two are written apart.
     columns: SnapshotColumns | None = None
     pending: list[PendingSnapshot] = field(default_factory=list)
+    pending_columns: PendingColumns | None = None  # keys apart from `pending`'s
     conversions: list[dict[str, Any]] = field(default_factory=list)
     new_costs: list[dict[str, Any]] = field(default_factory=list)
     changed_costs: list[dict[str, Any]] = field(default_factory=list)
@@ -510,43 +528,89 @@ class Planner:
             self._new_post(record, participation_id)
 
     def post_columns(self, rows: PostColumns) -> None:
-        """`posts` for a part read as columns: the rows of known posts become the part's
-        snapshot columns, a lookup per distinct link and none per row. The rows of other
-        links (new posts, unknown ones) go through `posts`, as do all rows of a file whose
-        keys repeat across parts (they are held back one by one)."""
+        """`posts` for a part read as columns, a lookup per distinct link and none per row.
+
+        The rows of known posts become the part's snapshot columns, and those of new posts
+        whose creator takes part in the campaign (the import creates the post) its pending
+        columns. The rows of any other link (an unknown creator, a post left out or refused)
+        go through `posts`, which says why row by row, as do all rows of a file whose keys
+        repeat across parts (they are held back one by one)."""
         if self.repeated:
             self.posts(rows.records())
             return
         find = self.lk.posts.get
         post_of = {url: find(link.url_key) for url, link in rows.links.items()}
+        created = {}  # url → participation of a post this import creates
+        for url, found in post_of.items():
+            if found is None:
+                participation_id = self._creates(rows.links[url])
+                if participation_id is not None:
+                    created[url] = participation_id
         urls = rows.url
-        known: list[int] | None = None
-        if None in post_of.values():
-            others = [i for i, url in enumerate(urls) if post_of[url] is None]
-            self.posts(rows.records(others))
-            known = [i for i, url in enumerate(urls) if post_of[url] is not None]
-        metrics = rows.metrics
-        if not metrics or known == []:
-            return
-        if any(None in values for values in metrics.values()):  # a row without any metric
-            carried = [
-                i
-                for i, row in enumerate(zip(*metrics.values(), strict=True))
-                if row.count(None) < len(row)
-            ]
-            known = carried if known is None else sorted(set(known) & set(carried))
-        found = [post_of[url] for url in urls]
-        n = len(urls)
-        block = SnapshotColumns(
+        if len(created) < list(post_of.values()).count(None):
+            self.posts(
+                rows.records(
+                    [i for i, url in enumerate(urls) if post_of[url] is None and url not in created]
+                )
+            )
+        firsts: dict[str, int] = {}  # each new post's first row, in the file's order
+        for i, url in enumerate(urls):
+            if url in created and url not in firsts:
+                firsts[url] = i
+        for url, i in firsts.items():
+            (first,) = rows.records([i])
+            first.metrics = {}  # it creates the post; its snapshots follow as columns
+            self._new_post(first, created[url])
+        carried = _carried(rows.metrics)
+        keep = [i for i, url in enumerate(urls) if post_of[url] is not None and carried(i)]
+        if keep:
+            found = [post_of[urls[i]] for i in keep]
+            self.part.columns = self._columns(
+                rows, keep, [f[1] for f in found], [f[0] for f in found]
+            )
+        keep = [i for i, url in enumerate(urls) if url in created and carried(i)]
+        if keep:
+            participations = [created[urls[i]] for i in keep]
+            self.part.pending_columns = PendingColumns(
+                [rows.links[urls[i]].url_key for i in keep],
+                self._columns(rows, keep, participations, [None] * len(keep)),
+            )
+
+    def _creates(self, link: PostLink) -> int | None:
+        """The participation of the post behind `link` if this import creates and keeps it
+        with nothing to say about its rows (as `posts` and `_new_post` decide), else None."""
+        participation_id = (
+            self.lk.by_handle.get((link.platform, link.handle)) if link.handle else None
+        )
+        if participation_id is None:
+            return None
+        new = self.new_by_key.get(link.url_key)
+        if new is not None:
+            return participation_id if new.include else None
+        if self.lk.targets[participation_id].platform != link.platform:
+            return None
+        if len(link.url_key) > MAX_URL_KEY:
+            return None
+        # No posted_at in a part read as columns: the post is within the dates by default.
+        return participation_id if self.options.posts.get(link.url_key, True) else None
+
+    def _columns(
+        self,
+        rows: PostColumns,
+        keep: list[int],
+        participations: list[int | None],
+        posts: list[int | None],
+    ) -> SnapshotColumns:
+        n = len(keep)
+        return SnapshotColumns(
             [self.campaign.id] * n,
-            [f and f[1] for f in found],
-            [f and f[0] for f in found],
-            rows.captured_on,
+            participations,
+            posts,
+            [rows.captured_on[i] for i in keep],
             [self.source] * n,
-            dict(metrics),
+            {m: [values[i] for i in keep] for m, values in rows.metrics.items()},
             [None] * n,
         )
-        self.part.columns = block if known is None else block.take(known)
 
     def _unknown_post(self, record: PostRecord) -> int | None:
         if record.handle:

@@ -114,7 +114,8 @@ def add_post(
     return post
 
 
-class SnapshotColumns(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SnapshotColumns:
     """Many snapshots as columns, one value per row in each list: how a bulk import hands a
     part of a file over (a million rows need no SnapshotInput and no dict each).
 
