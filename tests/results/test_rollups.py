@@ -488,3 +488,39 @@ def test_two_writers_of_one_campaign_day_on_postgresql_both_count(
     assert errors == []
     _current, days, _revenue = _rollup_state(session, campaign.id)
     assert days == [(day, 345, None)]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "merged"),
+    [(["views"], False), (["views", "likes", "comments", "shares", "saves"], True)],
+)
+def test_rows_carrying_many_metrics_are_merged_sooner(
+    session, campaign_with_two_posts, monkeypatch, metrics, merged
+):
+    """A merge's memory grows with the cells it rolls (rows × the metrics they carry)."""
+    monkeypatch.setattr(rollups, "_SMALL", 1)  # every write kept as a frame
+    monkeypatch.setattr(rollups, "MERGE_ROWS", 1_000_000)
+    monkeypatch.setattr(rollups, "MERGE_CELLS", 30)  # 3 rows × (8 + 5) = 39; 3 × (8 + 1) = 27
+    campaign, a, b = campaign_with_two_posts
+    write_snapshots(
+        session,
+        [
+            SnapshotInput(
+                campaign_id=campaign.id,
+                participation_id=post.participation_id,
+                post_id=post.id,
+                captured_on=day,
+                source="tiktok_studio",
+                values=dict.fromkeys(metrics, 10),
+            )
+            for post, day in ((a, date(2026, 3, 1)), (b, date(2026, 3, 1)), (a, date(2026, 3, 2)))
+        ],
+    )
+
+    waiting = session.info[rollups._PENDING]
+    assert (waiting.rows, len(waiting.merged.current)) == ((0, 2) if merged else (3, 0))
+    session.commit()
+    assert session.exec(select(SnapshotCurrent.views).order_by(SnapshotCurrent.post_id)).all() == [
+        10,
+        10,
+    ]

@@ -350,9 +350,9 @@ def after_write(
     next read, however many batches the transaction writes.
 
     `inserted` is the new rows as columns (Snapshot column → values, in write order). They
-    are merged in bulk: once `MERGE_ROWS` are waiting, or at `settle` (before a read or the
-    commit), so many small writes in one transaction (the API's bulk endpoint, the demo)
-    are merged once.
+    are merged in bulk: once `MERGE_ROWS` (or `MERGE_CELLS`) are waiting, or at `settle`
+    (before a read or the commit), so many small writes in one transaction (the API's bulk
+    endpoint, the demo) are merged once.
     """
     stale: set[int] = session.info.setdefault(_STALE, set())
     stale.update(changed)
@@ -360,13 +360,18 @@ def after_write(
         return
     pending: _Pending = session.info.setdefault(_PENDING, _Pending())
     pending.add(inserted)
-    if pending.rows >= MERGE_ROWS:
+    if pending.rows >= MERGE_ROWS or pending.cells >= MERGE_CELLS:
         _make_ready(session, pending)
 
 
-# Rows waiting to be merged: one import part. A merge moves the touched scopes forward in
-# memory (`_Merged`); the rollup tables are written once, at `settle`.
-MERGE_ROWS = 50_000
+# Rows waiting to be merged. A merge moves the scopes it touches forward in memory
+# (`_Merged`), the rollup tables are written once at `settle`; each merge costs about the
+# same per scope whatever its rows, so an import merges several parts at once (200,000
+# rows: 2 s less than one 50,000-row part at a time on 1M rows). `roll` holds a few
+# temporaries per cell of its frame, so a file carrying many metrics merges sooner: at
+# MERGE_CELLS (200,000 rows of 5 metrics and the 8 columns every frame has).
+MERGE_ROWS = 200_000
+MERGE_CELLS = 200_000 * 13
 _MERGED_COLUMNS = (
     "campaign_id",
     "participation_id",
@@ -386,6 +391,7 @@ class _Pending:
         self.frames: list[pd.DataFrame] = []
         self.small: dict[str, list[Any]] = {name: [] for name in _MERGED_COLUMNS}
         self.rows = 0
+        self.cells = 0  # of the frames' columns (only the metrics some row carries)
         self.ready: pd.DataFrame | None = None  # taken rows, for `merge_ready`
         self.merged = _Merged()
 
@@ -399,19 +405,23 @@ class _Pending:
                 self._compact()
             return
         self._compact()
-        self.frames.append(_rows_frame(inserted))
+        self._keep(_rows_frame(inserted))
 
     def _compact(self) -> None:
         if self.small["campaign_id"]:
-            self.frames.append(_rows_frame(self.small))
+            self._keep(_rows_frame(self.small))
             self.small = {name: [] for name in _MERGED_COLUMNS}
+
+    def _keep(self, frame: pd.DataFrame) -> None:
+        self.frames.append(frame)
+        self.cells += frame.size
 
     def take(self) -> pd.DataFrame:
         """Every waiting row, history order (capture day, then write order); none wait after."""
         import pandas as pd
 
         self._compact()
-        frames, self.frames, self.rows = self.frames, [], 0
+        frames, self.frames, self.rows, self.cells = self.frames, [], 0, 0
         whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         del frames
         return whole.sort_values("captured_on", kind="stable", ignore_index=True)
