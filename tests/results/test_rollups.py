@@ -171,17 +171,27 @@ def campaign_with_two_posts(factory):
     return campaign, factory.post(first), factory.post(second)
 
 
-def _write(session, campaign, post, day, source="tiktok_studio", **values):
-    item = SnapshotInput(
-        campaign_id=campaign.id,
-        participation_id=post.participation_id,
-        post_id=post.id,
-        captured_on=day,
-        source=source,
-        values=values,
-        revenue_currency="EUR" if "revenue" in values else None,
+def _write_batch(session, campaign, *rows, source="tiktok_studio") -> None:
+    """One write_snapshots call of (post, day, values) rows, not committed."""
+    write_snapshots(
+        session,
+        [
+            SnapshotInput(
+                campaign_id=campaign.id,
+                participation_id=post.participation_id,
+                post_id=post.id,
+                captured_on=day,
+                source=source,
+                values=values,
+                revenue_currency="EUR" if "revenue" in values else None,
+            )
+            for post, day, values in rows
+        ],
     )
-    write_snapshots(session, [item])
+
+
+def _write(session, campaign, post, day, source="tiktok_studio", **values):
+    _write_batch(session, campaign, (post, day, values), source=source)
     session.commit()
 
 
@@ -366,25 +376,19 @@ def test_writes_waiting_in_one_transaction_merge_to_what_the_history_says(
     campaign, a, b = campaign_with_two_posts
     _write(session, campaign, a, date(2026, 3, 1), views=100)  # stored before the import
 
-    def batch(*rows):
-        write_snapshots(
-            session,
-            [
-                SnapshotInput(
-                    campaign_id=campaign.id,
-                    participation_id=post.participation_id,
-                    post_id=post.id,
-                    captured_on=day,
-                    source="tiktok_studio",
-                    values=values,
-                )
-                for post, day, values in rows
-            ],
-        )
-
-    batch((a, date(2026, 3, 5), {"views": 500}), (b, date(2026, 3, 5), {"views": 80}))
-    batch((a, date(2026, 3, 9), {"views": 900, "likes": 9}))
-    batch((a, date(2026, 3, 7), {"views": 700}), (b, date(2026, 3, 6), {"likes": 4}))
+    _write_batch(
+        session,
+        campaign,
+        (a, date(2026, 3, 5), {"views": 500}),
+        (b, date(2026, 3, 5), {"views": 80}),
+    )
+    _write_batch(session, campaign, (a, date(2026, 3, 9), {"views": 900, "likes": 9}))
+    _write_batch(
+        session,
+        campaign,
+        (a, date(2026, 3, 7), {"views": 700}),
+        (b, date(2026, 3, 6), {"likes": 4}),
+    )
     session.commit()
     kept = _rollup_state(session, campaign.id)
 
@@ -502,19 +506,13 @@ def test_rows_carrying_many_metrics_are_merged_sooner(
     monkeypatch.setattr(rollups, "MERGE_ROWS", 1_000_000)
     monkeypatch.setattr(rollups, "MERGE_CELLS", 30)  # 3 rows × (8 + 5) = 39; 3 × (8 + 1) = 27
     campaign, a, b = campaign_with_two_posts
-    write_snapshots(
+    values = dict.fromkeys(metrics, 10)
+    _write_batch(
         session,
-        [
-            SnapshotInput(
-                campaign_id=campaign.id,
-                participation_id=post.participation_id,
-                post_id=post.id,
-                captured_on=day,
-                source="tiktok_studio",
-                values=dict.fromkeys(metrics, 10),
-            )
-            for post, day in ((a, date(2026, 3, 1)), (b, date(2026, 3, 1)), (a, date(2026, 3, 2)))
-        ],
+        campaign,
+        (a, date(2026, 3, 1), values),
+        (b, date(2026, 3, 1), values),
+        (a, date(2026, 3, 2), values),
     )
 
     waiting = session.info[rollups._PENDING]

@@ -249,8 +249,12 @@ def _preview(
         counter = _Counter(session)
         plan = _run(session, campaign, data, filename, options, options.format, counter, progress)
     except AmbiguousFormat as exc:
-        summary = {"state": "choose_format", "candidates": exc.candidates}
-        return summary | {"as_of": _iso(options.as_of)}, None
+        choose = {
+            "state": "choose_format",
+            "candidates": exc.candidates,
+            "as_of": _iso(options.as_of),
+        }
+        return choose, None
     plan.snapshot_counts = counter.counts
     return preview_summary(plan, options, campaign), plan.survey
 

@@ -587,12 +587,25 @@ class Planner:
         new = self.new_by_key.get(link.url_key)
         if new is not None:
             return participation_id if new.include else None
-        if self.lk.targets[participation_id].platform != link.platform:
-            return None
-        if len(link.url_key) > MAX_URL_KEY:
+        if self._refusal(link.platform, "", link.url_key, participation_id) is not None:
             return None
         # No posted_at in a part read as columns: the post is within the dates by default.
         return participation_id if self.options.posts.get(link.url_key, True) else None
+
+    def _refusal(
+        self, platform: str, url: str, url_key: str, participation_id: int
+    ) -> tuple[str, str] | None:
+        """Why a new post of this link cannot be created for the participation, as the
+        (value, reason) of its rows' error; None when it can."""
+        target = self.lk.targets[participation_id]
+        if target.platform != platform:
+            return (
+                url,
+                f"this is a {platform} post but {target.name} takes part on {target.platform}",
+            )
+        if len(url_key) > MAX_URL_KEY:
+            return url[:200], "this link is too long"
+        return None
 
     def _columns(
         self,
@@ -628,22 +641,9 @@ class Planner:
     def _new_post(self, record: PostRecord, participation_id: int) -> None:
         new = self.new_by_key.get(record.url_key)
         if new is None:
-            target = self.lk.targets[participation_id]
-            if target.platform != record.platform:
-                self.plan.reject(
-                    RowError(
-                        record.source_row,
-                        "url",
-                        record.url,
-                        f"this is a {record.platform} post but {target.name} takes part on "
-                        f"{target.platform}",
-                    )
-                )
-                return
-            if len(record.url_key) > MAX_URL_KEY:
-                self.plan.reject(
-                    RowError(record.source_row, "url", record.url[:200], "this link is too long")
-                )
+            refused = self._refusal(record.platform, record.url, record.url_key, participation_id)
+            if refused is not None:
+                self.plan.reject(RowError(record.source_row, "url", *refused))
                 return
             posted_at = self._aware(record.posted_at)
             within = posted_at is None or (

@@ -469,7 +469,8 @@ def _one_table(
                 i for i, line in enumerate(lines_read) if not line.replace(delimiter, "").strip()
             ]
             if blank:
-                keep = sorted(set(range(len(cells))) - set(blank))
+                skipped = set(blank)
+                keep = [i for i in range(len(cells)) if i not in skipped]
                 cells = [cells[i] for i in keep]
                 numbers += [first + i for i in keep]
             else:
@@ -477,7 +478,7 @@ def _one_table(
             if any(len(row) != width for row in cells):
                 cells = [row if len(row) == width else table.fit(row) for row in cells]
             rows += cells
-            if len(rows) == limit:
+            if limit and len(rows) == limit:
                 table.cut()
                 rows, numbers = table.rows, table.numbers  # before the part is handed on
                 yield from table.take()

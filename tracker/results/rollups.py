@@ -452,10 +452,9 @@ def _make_ready(session: Session, pending: _Pending) -> None:
 
 def _merge_pending(session: Session) -> None:
     """Merge every row `after_write` keeps, and store what the merges made."""
-    pending: _Pending | None = session.info.pop(_PENDING, None)
+    pending: _Pending | None = session.info.get(_PENDING)
     if pending is None:
         return
-    session.info[_PENDING] = pending  # while merging: `merge_ready` finds it there
     try:
         if pending.rows:
             _make_ready(session, pending)
@@ -463,17 +462,6 @@ def _merge_pending(session: Session) -> None:
     finally:
         session.info.pop(_PENDING, None)
     pending.merged.write(session.connection(), session.info.setdefault(_STALE, set()))
-
-
-def merge_new(connection: Connection, fresh: pd.DataFrame) -> set[int]:
-    """Move the rollups forward by newly inserted snapshot rows (`_rows_frame`, history
-    order) and store them. Returns the campaigns left alone because a row lands before its
-    scope's last capture day: they need `rebuild`."""
-    merged = _Merged()
-    merged.read(connection, fresh)
-    late = merged.add(fresh)
-    merged.write(connection, late)
-    return late
 
 
 class _Merged:

@@ -46,14 +46,6 @@ class SnapshotInput(NamedTuple):
     def key(self) -> Key:
         return _key(self)
 
-    def row(self) -> dict[str, Any]:
-        _check_metric_keys(self.values)
-        row = {k: self.values.get(k) for k in METRIC_KEYS}
-        if row["revenue"] is not None:
-            row["revenue"] = _money(row["revenue"])
-        row["revenue_currency"] = self.revenue_currency if row["revenue"] is not None else None
-        return row
-
 
 def _check_metric_keys(keys: Iterable[str]) -> None:
     unknown = set(keys) - _METRIC_SET
@@ -178,7 +170,7 @@ class SnapshotColumns:
         )
 
     def row(self, i: int) -> dict[str, Any]:
-        """Row `i`'s stored values, as `SnapshotInput.row` gives them."""
+        """Row `i`'s values as stored: every metric, revenue rounded, its currency if any."""
         row = {k: None for k in METRIC_KEYS}
         for metric, values in self.values.items():
             row[metric] = values[i]
@@ -258,7 +250,7 @@ Columns = dict[str, list[Any]]
 
 
 def _columns(block: SnapshotColumns, now: datetime) -> Columns:
-    """New snapshot rows as columns, values as `SnapshotInput.row` gives them."""
+    """New snapshot rows as columns, values as `SnapshotColumns.row` gives them."""
     n = len(block)
     columns: Columns = {
         "campaign_id": block.campaign_id,
