@@ -24,7 +24,8 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    # Unwatched: the data version's table is made by a migration (tracker/data_version.py).
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), watch_writes=False)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

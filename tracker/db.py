@@ -10,18 +10,27 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from . import data_version
+
 SQLITE_BUSY_TIMEOUT_MS = 5000  # PERF.md: a 0 timeout loses clicks under load
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def make_engine(url: str, *, watch_writes: bool = True) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    Its commits move the data version (tracker/data_version.py) unless `watch_writes` is off:
+    migrations only, which run before the counter's table may exist.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if watch_writes:
+        data_version.watch(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

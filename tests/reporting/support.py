@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from tracker import create_app
 from tracker.db import get_engine
 
-from ..conftest import TEST_PASSWORD
+from ..conftest import TEST_PASSWORD, empty_postgresql
 from ..factories import Factory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "recaps"
@@ -33,11 +32,7 @@ def module_app(database_server: tuple[str, str], directory: Path) -> Iterator:
         shutil.copyfile(location, target)
         url = f"sqlite:///{target}"
     else:
-        engine = create_engine(location)
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_postgresql(location)
         url = location
     app = create_app(
         {

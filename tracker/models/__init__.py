@@ -4,6 +4,7 @@ from .api import IdempotencyKey
 from .base import PLATFORMS, ExactDecimal, utcnow
 from .campaigns import CAMPAIGN_STATUSES, OBJECTIVES, Brand, Campaign, Goal
 from .costs import CostLine, ExchangeRate
+from .data_version import DataVersion
 from .influencers import Influencer, Participation, SocialAccount
 from .jobs import JOB_STATUSES, Job
 from .results import Click, Conversion, ImportBatch, ImportFile, Post, Snapshot
@@ -23,6 +24,7 @@ __all__ = [
     "Click",
     "Conversion",
     "CostLine",
+    "DataVersion",
     "ExactDecimal",
     "ExchangeRate",
     "Goal",

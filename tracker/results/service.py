@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
+from .. import data_version
 from ..kpi import METRIC_KEYS
 from ..models import Participation, Post, Snapshot, utcnow
 from . import rollups
@@ -421,6 +422,7 @@ def _on_cursor(
     """The call that runs `run` on a cursor of the connection's own DBAPI connection, its
     errors raised as SQLAlchemy's (the same exceptions as any other write)."""
     dialect = connection.dialect
+    data_version.mark_written(connection)
 
     def send() -> None:
         cursor = connection.connection.cursor()
