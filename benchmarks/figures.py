@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tracker.config import PROJECT_ROOT
@@ -182,13 +183,23 @@ def dashboard(ctx: Context) -> list[Figure]:
     def request() -> None:
         statuses.append(client.get(path).status_code)
 
+    engine = app.extensions["tracker.engine"]
+
+    def request_after_a_write() -> None:
+        # A real write through the app's engine: the data version moves, the kept page is
+        # no longer current and the next request computes the dashboard again.
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE campaign SET name = name WHERE id = :id"), {"id": ctx.big.id})
+        request()
+
     warm = timed(request, repeat=ctx.samples(2))
     ctx.log(f"  dashboard warm-up: {', '.join(f'{t:.2f} s' for t in warm)}")
     times = timed(request, repeat=ctx.samples(20), budget=max(60.0, 3 * warm[-1]))
+    cold = timed(request_after_a_write, repeat=ctx.samples(5), budget=max(60.0, 3 * warm[-1]))
     reference = timed(
         _raw_query(ctx, LATEST_PER_POST_CAMPAIGN, (ctx.big.id,)), repeat=ctx.samples(20)
     )
-    app.extensions["tracker.engine"].dispose()
+    engine.dispose()
     if any(s != 200 for s in statuses):
         return [Figure("dashboard request", "ms", None, note=f"HTTP {sorted(set(statuses))}")]
     value, ref = median(times) * 1000, median(reference) * 1000
@@ -198,8 +209,18 @@ def dashboard(ctx: Context) -> list[Figure]:
         f"workspace of {ctx.ws.snapshots:,} snapshots"
     )
     passed = bool(ratio_check(value, ref, 1.5)) and value < 150
+    cold_ms = median(cold) * 1000
     return [
-        Figure("dashboard request (warm)", "ms", value, ref, "≤ 1.5× and < 150 ms", passed, note)
+        Figure("dashboard request (warm)", "ms", value, ref, "≤ 1.5× and < 150 ms", passed, note),
+        Figure(
+            "dashboard request after a write",
+            "ms",
+            cold_ms,
+            ref,
+            "< 150 ms",
+            cold_ms < 150,
+            f"median of {len(cold)}: each computes and renders the page again (no kept copy)",
+        ),
     ]
 
 

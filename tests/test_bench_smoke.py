@@ -31,6 +31,7 @@ def test_the_benchmark_harness_measures_every_database_figure_on_tiny_data(
     by_name = {f.name: f for f in results}
     assert set(by_name) == {
         "dashboard request (warm)",
+        "dashboard request after a write",
         "tier comparison (tiny)",
         "import CSV (parse, validate, match, write)",
         "import peak memory",

@@ -26,6 +26,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
         # (werkzeug's ProxyFix); 0 trusts none, so no visitor can pick their own IP.
         "TRACKER_TRUSTED_PROXIES": trusted_proxies(os.environ.get("TRACKER_TRUSTED_PROXIES", "0")),
+        # Rendered dashboards kept per process until the data changes (tracker/dashboard/cache.py);
+        # 0 turns the cache off.
+        "TRACKER_PAGE_CACHE_MB": int(os.environ.get("TRACKER_PAGE_CACHE_MB", 32)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",

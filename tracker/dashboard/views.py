@@ -23,7 +23,7 @@ from ..access import get_campaign_or_404
 from ..db import get_session
 from ..labels import choices, label
 from ..models import OBJECTIVES, PLATFORMS, Brand, Campaign, ExchangeRate, Workspace
-from . import plots, tables
+from . import cache, plots, tables
 from .forms import AsOfForm, TierFilterForm
 from .pages import Ordering, campaign_page
 
@@ -40,14 +40,30 @@ def _as_of() -> tuple[AsOfForm, date | None]:
     return form, None if form.as_of.errors else form.as_of.data
 
 
+@bp.record_once
+def _page_cache(state: Any) -> None:
+    cache.init_app(state.app)
+
+
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
     """Show a campaign's ROI against its goals, per influencer, over time and by cost."""
     db = get_session()
     record = get_campaign_or_404(campaign_id)
+    today = date.today()
+    query = tuple(sorted(request.args.items(multi=True)))
+    body = cache.rendered(
+        db,
+        ("campaign", record.id, today, _locale(), query),
+        lambda: _campaign_body(db, record, today),
+    )
+    return render_template("dashboard/campaign.html", campaign=record, body=body)
+
+
+def _campaign_body(db: Any, record: Campaign, today: date) -> str:
     form, as_of = _as_of()
     ordering = Ordering.from_args(request.args.get("sort"), request.args.get("order"))
-    page = campaign_page(db, record, today=date.today(), as_of=as_of, ordering=ordering)
+    page = campaign_page(db, record, today=today, as_of=as_of, ordering=ordering)
     goal_charts = []
     if page.has_results and page.summary.goals:
         series = analytics.daily_series(
@@ -55,7 +71,7 @@ def campaign(campaign_id: int):
         )
         goal_charts = plots.goal_charts(page.summary, series, locale=_locale())
     return render_template(
-        "dashboard/campaign.html",
+        "dashboard/_campaign_body.html",
         page=page,
         form=form,
         goal_charts=goal_charts,
