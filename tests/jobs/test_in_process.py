@@ -134,6 +134,61 @@ def test_a_job_whose_worker_died_is_shown_failed_and_can_be_retried(
     assert snapshot_count(session, setup.campaign.id) == 3
 
 
+def _queued_since(session, setup, user, seconds_ago: float) -> Job:
+    """A job row left queued, as the process that queued it leaves it when it stops first."""
+    job = Job(
+        workspace_id=setup.workspace.id,
+        user_id=user.id,
+        kind="test.snapshot_fill",
+        arguments=json.dumps({"campaign_id": setup.campaign.id, "days": 1}),
+        created_at=utcnow() - timedelta(seconds=seconds_ago),
+    )
+    session.add(job)
+    session.commit()
+    return job
+
+
+def test_a_job_queued_before_the_app_restarted_is_shown_failed_and_can_be_retried(
+    app, client, session, factory, login, make_campaign
+):
+    setup = make_campaign(posts=3)
+    user = factory.user(setup.workspace)
+    # Its thread would have claimed it within the claim's patience (60 s) plus the stale limit.
+    job = _queued_since(session, setup, user, app.config["JOBS_STALE_SECONDS"] + 60 + 5)
+    login(user)
+
+    body = client.get(f"/jobs/{job.id}.json").get_json()
+    assert body["status"] == "failed"
+    assert body["error"] == (
+        "This job never started: the app stopped before it could run it (no job queue is set "
+        "up, so jobs run inside the app). Retry it."
+    )
+    client.post("/lang", data={"lang": "fr"})
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Cette tâche n’a jamais démarré" in page
+    assert f'action="/jobs/{job.id}/retry"' in page
+
+    client.post(f"/jobs/{job.id}/retry")
+    state(app).wait()
+    session.refresh(job)
+    assert (job.status, job.attempts) == ("done", 1)
+    assert snapshot_count(session, setup.campaign.id) == 3
+
+
+def test_a_job_queued_a_moment_ago_is_left_queued(
+    app, client, session, factory, login, make_campaign
+):
+    setup = make_campaign(posts=1)
+    user = factory.user(setup.workspace)
+    job = _queued_since(session, setup, user, app.config["JOBS_STALE_SECONDS"] + 30)
+    login(user)
+
+    assert client.get(f"/jobs/{job.id}.json").get_json()["status"] == "queued"
+    client.get("/jobs")
+    session.refresh(job)
+    assert job.status == "queued"
+
+
 def test_a_running_job_with_a_fresh_heartbeat_is_left_running(
     client, session, factory, login, make_campaign
 ):

@@ -46,7 +46,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _persist(write, *, patience: float = 60.0):
+# How long a claim or a result waits for SQLite's single write lock before it gives up.
+CLAIM_PATIENCE = 60.0
+
+
+def _persist(write, *, patience: float = CLAIM_PATIENCE):
     """Run a short write, retrying while SQLite's single write lock is held by another job."""
     delay, deadline = 0.05, time.monotonic() + patience
     while True:

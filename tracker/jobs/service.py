@@ -44,10 +44,14 @@ STALE = N_(
     "probably stopped or lost its machine. Nothing it was writing was kept; retry to run the "
     "job again."
 )
+LOST_IN_PROCESS = N_(
+    "This job never started: the app stopped before it could run it (no job queue is set up, "
+    "so jobs run inside the app). Retry it."
+)
 NOT_STARTED = N_("Could not hand the job to a worker (%(error)s); retry later.")
 ONLY_FAILED = N_("Only a failed job can be retried.")
 RETRIED = N_("This job was retried already.")
-MESSAGES = (LOST, RQ_FAILED, STALE, NOT_STARTED, ONLY_FAILED, RETRIED)
+MESSAGES = (LOST, RQ_FAILED, LOST_IN_PROCESS, STALE, NOT_STARTED, ONLY_FAILED, RETRIED)
 # RQ statuses of a hand-over that will never run: RQ failed it (a bare `rq worker` that cannot
 # run the task, an error before the claim) or someone stopped or canceled it.
 RQ_GAVE_UP = frozenset({"failed", "stopped", "canceled"})
@@ -155,23 +159,28 @@ def reap_lost(
     workspace_id: int | None = None,
     limit: int = 200,
 ) -> int:
-    """Mark queued jobs whose RQ message is gone from Redis, or failed in RQ, as failed.
+    """Mark queued jobs that will never run as failed, so they can be retried; return how many.
 
-    Redis keeps the only copy of a queued job's hand-over: a restart without persistence (or an
-    evicted key) loses it, and nothing would ever run the job. An RQ job that failed before the
-    tracker's runner claimed the row (see RQ_GAVE_UP) will not run either. Only jobs queued for
-    longer than JOBS_STALE_SECONDS are checked, since the RQ message is sent just after the row
-    commits. When Redis cannot be reached nothing is marked: the job may well still be there.
-    Returns how many jobs were marked.
+    With Redis, the queue keeps the only copy of a queued job's hand-over: a restart without
+    persistence (or an evicted key) loses it, and an RQ job that failed before the tracker's
+    runner claimed the row (see RQ_GAVE_UP) will not run either. Only jobs queued for longer
+    than JOBS_STALE_SECONDS are checked, since the RQ message is sent just after the row
+    commits; when Redis cannot be reached nothing is marked: the job may well still be there.
+
+    Without Redis, a job runs in a thread of the process that queued it, which claims it at
+    once (waiting at most CLAIM_PATIENCE for SQLite's write lock): one still queued after that
+    and JOBS_STALE_SECONDS lost its process (a restart, a deploy) before it started.
     """
-    if state(app).mode != "rq":
-        return 0
     table = Job.__table__
-    cutoff = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"])
+    in_process = state(app).mode != "rq"
+    wait = app.config["JOBS_STALE_SECONDS"] + (runner.CLAIM_PATIENCE if in_process else 0)
     query = (
         select(table.c.id, table.c.attempts)
         .where(table.c.status == "queued")
-        .where(func.coalesce(table.c.heartbeat_at, table.c.created_at) < cutoff)
+        .where(
+            func.coalesce(table.c.heartbeat_at, table.c.created_at)
+            < utcnow() - timedelta(seconds=wait)
+        )
         .order_by(table.c.id.desc())
         .limit(limit)
     )
@@ -182,6 +191,8 @@ def reap_lost(
     queued = session.execute(query).all()
     if not queued:
         return 0
+    if in_process:
+        return _fail_queued(session, [row.id for row in queued], LOST_IN_PROCESS)
     try:
         with _redis(app).pipeline(transaction=False) as pipe:
             for row in queued:
@@ -200,17 +211,20 @@ def reap_lost(
             gave_up.append(row.id)
     if gave_up:
         log.warning("jobs %s failed in RQ before a tracker worker claimed them", gave_up)
-    marked = 0
-    for ids, error in ((lost, LOST), (gave_up, RQ_FAILED)):
-        if ids:
-            done = session.execute(
-                # The status test keeps a job a worker claimed in the meantime.
-                update(table)
-                .where(table.c.id.in_(ids), table.c.status == "queued")
-                .values(status="failed", error=error, finished_at=utcnow())
-            )
-            marked += done.rowcount or 0
-    return marked
+    return _fail_queued(session, lost, LOST) + _fail_queued(session, gave_up, RQ_FAILED)
+
+
+def _fail_queued(session: Session, ids: list[int], error: str) -> int:
+    if not ids:
+        return 0
+    table = Job.__table__
+    done = session.execute(
+        # The status test keeps a job a worker claimed in the meantime.
+        update(table)
+        .where(table.c.id.in_(ids), table.c.status == "queued")
+        .values(status="failed", error=error, finished_at=utcnow())
+    )
+    return done.rowcount or 0
 
 
 def refresh_status(session: Session, job: Job, app: Flask | None = None) -> Job:
