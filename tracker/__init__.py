@@ -15,6 +15,7 @@ from .config import PROJECT_ROOT, from_environment, trusted_proxies
 from .extensions import babel, csrf, limiter, login_manager
 from .i18n import compile_catalogs, select_locale
 from .jobs import service as jobs_service
+from .links.hotpath import TrackedLinks
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,6 +30,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    # Inside ProxyFix, so a click's visitor is hashed from the client's address.
+    app.wsgi_app = TrackedLinks(app, app.wsgi_app)
     proxies = trusted_proxies(app.config["TRACKER_TRUSTED_PROXIES"])
     if proxies:
         # Behind n proxies the client is the n-th address from the right of X-Forwarded-For.

@@ -12,7 +12,7 @@ FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.
 
 
 def _click(client, monkeypatch, code, when, ip="198.51.100.1", ua=BROWSER, **headers):
-    monkeypatch.setattr("tracker.links.views.utcnow", lambda: when)
+    monkeypatch.setattr("tracker.links.hotpath.utcnow", lambda: when)
     return client.get(
         f"/l/{code}", headers={"User-Agent": ua, **headers}, environ_base={"REMOTE_ADDR": ip}
     )

@@ -22,7 +22,7 @@ def _clicks(session):
 
 
 def _at(monkeypatch, moment: datetime) -> None:
-    monkeypatch.setattr("tracker.links.views.utcnow", lambda: moment)
+    monkeypatch.setattr("tracker.links.hotpath.utcnow", lambda: moment)
 
 
 def _signed(click_id: int) -> str:
@@ -309,3 +309,26 @@ def test_a_link_whose_participation_was_removed_while_cached_answers_404(client,
 
     assert response.status_code == 404
     assert _clicks(session) == []  # the first click went with the participation
+
+
+def test_a_click_the_fast_path_could_not_record_is_recorded_by_the_view(
+    client, session, linked, monkeypatch
+):
+    """The WSGI fast path hands an error to Flask's view, which records the click once."""
+    real = service.record_link_click
+    calls = []
+
+    def fails_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away for a moment")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "record_link_click", fails_first)
+
+    response = client.get(f"/l/{linked.lea.link_code}", headers={"User-Agent": BROWSER})
+
+    assert response.status_code == 302
+    [click] = _clicks(session)
+    assert response.headers["Location"].endswith(f"&tclid={_signed(click.id)}#buy")
+    assert len(calls) == 2

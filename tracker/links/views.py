@@ -24,54 +24,38 @@ from .. import analytics
 from ..access import can_write, get_campaign_or_404, public
 from ..api.errors import ApiError, api_error_response, from_validation
 from ..audit import record as audit
-from ..db import get_engine, get_session
+from ..db import get_session
 from ..extensions import csrf
 from ..models import Conversion, utcnow
-from . import agents, service
+from . import hotpath, service
 from .schemas import ConversionRequest, ConversionResponse
 
 bp = Blueprint("links", __name__)
 
 MAX_CONVERSION_BODY = 16 * 1024
-# Every answer of a tracked link is for one visitor at one moment: never cached anywhere.
-_NO_STORE = "no-store, private"
-
-
-def _link_cache() -> service.LinkCache:
-    cache = current_app.extensions.get("tracker.links.cache")
-    if cache is None:
-        cache = current_app.extensions["tracker.links.cache"] = service.LinkCache(get_engine())
-    return cache
+_NO_STORE = hotpath.NO_STORE
 
 
 @bp.get("/l/<code>")
 @public
 def follow(code: str) -> Response | tuple[str, int]:
-    """Record the click, then send the visitor on to the campaign's page with UTM parameters."""
-    ua_class = agents.classify(request.method, request.headers)
-    target, click_id = service.record_link_click(
-        _link_cache(),
+    """Record the click, then send the visitor on to the campaign's page with UTM parameters.
+
+    An active link's clicks are answered before Flask (tracker/links/hotpath.py); this view
+    answers what that leaves: unknown and inactive links, and any click it could not record.
+    """
+    answer, target = hotpath.click_answer(
+        current_app,
         code,
-        secret_key=current_app.config["SECRET_KEY"],
+        method=request.method,
+        headers=request.headers,
         ip=request.remote_addr or "",
-        user_agent=request.headers.get("User-Agent", ""),
-        ua_class=ua_class,
-        at=utcnow(),
     )
+    if answer is not None:
+        return Response(status=answer.status, headers=answer.headers)
     if target is None:
         return _unavailable(_("This link does not exist."), 404)
-    if click_id is None:
-        return _unavailable(
-            _("This link is not active: its campaign has no destination page."), 404
-        )
-    if ua_class == agents.PREFETCH and request.method != "HEAD":
-        # A browser that prefetched the redirect would replay it when the person really
-        # clicks, and that click would never reach us: decline speculative loads.
-        return Response("", status=503, headers={"Cache-Control": _NO_STORE, "Retry-After": "0"})
-    tclid = service.click_token(current_app.config["SECRET_KEY"], click_id)
-    return Response(
-        status=302, headers={"Location": target.location(tclid), "Cache-Control": _NO_STORE}
-    )
+    return _unavailable(_("This link is not active: its campaign has no destination page."), 404)
 
 
 def _unavailable(message: str, status: int) -> tuple[str, int]:
