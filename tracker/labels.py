@@ -109,15 +109,18 @@ _KINDS: dict[str, dict] = {
 }
 
 
-def label(kind: str, key: str | None) -> str:
-    """The translated name of `key`; an unknown key is shown as is (e.g. an importer's source)."""
+def label(kind: str, key: str | None, *, locale: object = None) -> str:
+    """The translated name of `key`; an unknown key is shown as is (e.g. an importer's source).
+
+    `locale` is the request's, when the caller already has it (templates do).
+    """
     if key is None:
         return "—"
     name = _KINDS[kind].get(key, key)
     if isinstance(name, str):
         return name
     # A table repeats the same few names on every row: translate each once per language.
-    return _translated(get_locale(), kind, key)
+    return _translated(locale or get_locale(), kind, key)
 
 
 @lru_cache(maxsize=1024)

@@ -144,5 +144,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(main_nav)
     app.add_template_global(campaign_tabs)
     app.add_template_global(campaign_home)
-    app.add_template_global(labels.label, "label")
     app.add_template_global(lambda: labels.LOCALES, "languages")
