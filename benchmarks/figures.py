@@ -226,10 +226,10 @@ def dashboard(ctx: Context) -> list[Figure]:
 
 def tiers(ctx: Context, label: str) -> list[Figure]:
     """analytics.tier_comparison over the whole workspace vs the bare SQL rollup by tier."""
-    reference = timed(_raw_query(ctx, LATEST_PER_POST_BY_TIER, (ctx.ws.id,)), repeat=ctx.samples(5))
+    reference = timed(_raw_query(ctx, LATEST_PER_POST_BY_TIER, (ctx.ws.id,)), repeat=ctx.samples(7))
     out = child.run(
         "tiers",
-        {"url": ctx.url, "workspace_id": ctx.ws.id, "repeat": ctx.samples(3)},
+        {"url": ctx.url, "workspace_id": ctx.ws.id, "repeat": ctx.samples(7)},
         timeout=900,
         in_process=ctx.quick,
     )
