@@ -66,7 +66,7 @@ def _note_write(
     conn: Connection, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
 ) -> None:
     if not conn.info.get(_WROTE):
-        words = statement.lstrip()[:10].split(None, 1)
+        words = statement[:40].lstrip().split(None, 1)  # a bulk INSERT may be megabytes
         if words and words[0].upper() in _WRITES:
             conn.info[_WROTE] = True
 

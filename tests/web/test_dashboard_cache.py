@@ -372,6 +372,10 @@ def test_a_reload_without_a_write_is_not_computed_again(manager, live, monkeypat
     load(manager, live)
     assert len(computed) == 3
 
+    load(manager, live, "?utm_source=newsletter")  # an argument the page does not read
+    load(manager, live, "?sort=views&order=asc")
+    assert len(computed) == 4
+
 
 # ---------------------------------------------------------------------------- who sees it
 

@@ -28,6 +28,8 @@ from .forms import AsOfForm, TierFilterForm
 from .pages import Ordering, campaign_page
 
 bp = Blueprint("dashboard", __name__)
+# The query arguments the campaign dashboard reads (its kept copies are keyed by them).
+PAGE_ARGUMENTS = ("as_of", "sort", "order")
 
 
 def _locale() -> str:
@@ -51,7 +53,8 @@ def campaign(campaign_id: int):
     db = get_session()
     record = get_campaign_or_404(campaign_id)
     today = date.today()
-    query = tuple(sorted(request.args.items(multi=True)))
+    # The arguments the page reads, and only those: any other argument shows the same page.
+    query = tuple((name, tuple(request.args.getlist(name))) for name in PAGE_ARGUMENTS)
     body = cache.rendered(
         db,
         ("campaign", record.id, today, _locale(), query),
