@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .sharing.views import bp as sharing_bp
     from .spend.views import bp as spend_bp
     from .tokens.views import bp as tokens_bp
+    from .workspace.views import bp as workspace_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auditlog_bp)
@@ -81,4 +82,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(sharing_bp)
     app.register_blueprint(tokens_bp)
+    app.register_blueprint(workspace_bp)
     return app

@@ -44,6 +44,7 @@ MAIN_NAV: list[NavItem] = [
     NavItem("rates", ("spend.rates",), _l("Exchange rates"), ("admin", "manager", "viewer")),
     NavItem("tokens", ("tokens.index",), _l("API tokens")),
     NavItem("audit", ("auditlog.index",), _l("Audit log"), ("admin",)),
+    NavItem("workspace", ("workspace.settings",), _l("Workspace"), ("admin",)),
 ]
 
 # Tabs of a campaign's pages; each takes the campaign id as `campaign_id`.

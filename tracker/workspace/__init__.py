@@ -1,0 +1,1 @@
+"""The workspace's own settings (admins): the follower bands of the influencer tiers."""
