@@ -19,7 +19,7 @@ import pytest
 
 from tracker import create_app
 from tracker.db import make_engine, session_scope
-from tracker.models import Snapshot, Workspace
+from tracker.models import Snapshot
 from tracker.tokens.service import create_token
 
 from .conftest import sign_in
@@ -267,12 +267,20 @@ def test_an_influencer_renamed_through_its_form_shows_on_the_next_load(manager, 
     assert creator(load(manager, live), live)[0] == "Jade Morel @jade · TikTok · code JADE10"
 
 
-def test_new_tier_bands_show_on_the_next_load(manager, app, world, live):
-    # The app has no page for the bands: an admin sets them in the database, from elsewhere.
+def test_new_tier_bands_show_on_the_next_load(manager, app, world, factory, live):
     assert creator(load(manager, live), live)[1] == "Micro 25,000"  # 10,000–49,999 by default
 
-    with another_process(app) as session:
-        session.get(Workspace, world.workspace.id).tier_mid_min = 20_000
+    admin = client_for(app, factory.user(world.workspace, role="admin"))
+    response = admin.post(
+        "/admin/workspace",
+        data={
+            "tier_micro_min": "10000",
+            "tier_mid_min": "20000",
+            "tier_macro_min": "500000",
+            "tier_mega_min": "1000000",
+        },
+    )
+    assert response.status_code == 302
 
     assert creator(load(manager, live), live)[1] == "Mid 25,000"  # now 20,000–499,999
 
