@@ -48,6 +48,18 @@ def _status(session, job_id: int) -> Job:
     return session.get(Job, job_id)
 
 
+def _assert_retry_ran(session, job_id: int, setup) -> None:
+    """The retried job ran once, from the start, and wrote its 6 snapshots."""
+    done = wait_for(
+        lambda: (j := _status(session, job_id)).status in ("done", "failed") and j,
+        timeout=40,
+        what="the retried job to finish",
+    )
+    assert (done.status, done.error, done.attempts) == ("done", None, 1)
+    assert json.loads(done.result) == {"created": 6}
+    assert snapshot_count(session, setup.campaign.id) == 6
+
+
 def test_a_queued_job_redis_lost_is_reported_failed_and_its_retry_runs(
     queue_app, session, factory, login, make_campaign, start_workers, redis_url
 ):
@@ -73,14 +85,7 @@ def test_a_queued_job_redis_lost_is_reported_failed_and_its_retry_runs(
     start_workers(1)
     assert client.post(f"/jobs/{job_id}/retry").status_code == 302
     assert client.get(f"/jobs/{job_id}.json").get_json()["status"] in ("queued", "running", "done")
-    done = wait_for(
-        lambda: (j := _status(session, job_id)).status in ("done", "failed") and j,
-        timeout=40,
-        what="the retried job to finish",
-    )
-    assert (done.status, done.error, done.attempts) == ("done", None, 1)
-    assert json.loads(done.result) == {"created": 6}
-    assert snapshot_count(session, setup.campaign.id) == 6
+    _assert_retry_ran(session, job_id, setup)
 
 
 def test_a_queued_job_stays_queued_while_redis_cannot_be_reached(
@@ -137,14 +142,7 @@ def test_a_queued_job_a_bare_rq_worker_failed_is_reported_failed_and_its_retry_r
 
     start_workers(1)
     assert client.post(f"/jobs/{job_id}/retry").status_code == 302
-    done = wait_for(
-        lambda: (j := _status(session, job_id)).status in ("done", "failed") and j,
-        timeout=40,
-        what="the retried job to finish",
-    )
-    assert (done.status, done.error, done.attempts) == ("done", None, 1)
-    assert json.loads(done.result) == {"created": 6}
-    assert snapshot_count(session, setup.campaign.id) == 6
+    _assert_retry_ran(session, job_id, setup)
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
     assert FailedJobRegistry(queue=queue).get_job_ids() == [], "the failed hand-over was dropped"
 

@@ -33,7 +33,6 @@ from .schemas import ConversionRequest, ConversionResponse
 bp = Blueprint("links", __name__)
 
 MAX_CONVERSION_BODY = 16 * 1024
-_NO_STORE = hotpath.NO_STORE
 
 
 @bp.get("/l/<code>")
@@ -70,7 +69,7 @@ def _error(exc: ApiError, www_authenticate: str | None = None) -> Response:
     response = api_error_response(exc)
     if www_authenticate is not None:
         response.headers["WWW-Authenticate"] = www_authenticate
-    response.headers["Cache-Control"] = _NO_STORE
+    response.headers["Cache-Control"] = hotpath.NO_STORE
     return response
 
 
@@ -171,7 +170,7 @@ def record_conversion() -> Response:
         db.commit()
     response = current_app.json.response(conversion_body(conversion, duplicate))
     response.status_code = 200 if duplicate else 201
-    response.headers["Cache-Control"] = _NO_STORE
+    response.headers["Cache-Control"] = hotpath.NO_STORE
     return response
 
 
